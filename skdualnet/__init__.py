@@ -1,0 +1,24 @@
+"""skdualnet: classify variable-star light curves and flag novel ones.
+
+A scikit-learn compatible implementation of Tsang & Schultz (2019): a GRU
+autoencoder and a Gaussian-mixture estimation network trained jointly.
+"""
+
+from ._classifier import DualNetClassifier
+from ._normalization import Normalizer
+from ._periodogram import estimate_period
+from ._phase_folding import PhaseFolder
+from ._segmentation import SequenceSegmenter
+from ._validation import LightCurves
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DualNetClassifier",
+    "LightCurves",
+    "Normalizer",
+    "PhaseFolder",
+    "SequenceSegmenter",
+    "__version__",
+    "estimate_period",
+]

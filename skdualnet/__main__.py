@@ -1,0 +1,356 @@
+"""The ``skdualnet`` command: demo, fit, predict, evaluate.
+
+Run ``skdualnet --help`` (or ``python -m skdualnet --help``).
+"""
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+__all__ = ["main"]
+
+NOVEL_LABELS = ("VAR", "novel")
+
+
+def _log(msg):
+    print(f"[skdualnet {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def _classifier_params(args):
+    params = {"random_state": args.seed, "verbose": int(args.verbose)}
+    if args.epochs is not None:
+        params["max_epochs"] = args.epochs
+    if getattr(args, "embedding_size", None) is not None:
+        params["module__embedding_size"] = args.embedding_size
+    if getattr(args, "training", None):
+        params["training"] = args.training
+    if getattr(args, "device", None):
+        params["device"] = args.device
+    return params
+
+
+# --------------------------------------------------------------------- data
+def detect_format(folder):
+    """Guess the format of a data folder from the files in it."""
+    names = set(os.listdir(folder))
+    if {"classes.csv", "lightcurves.tar.gz"} <= names:
+        return "richards2012"
+    if {"stars.csv", "lightcurves.csv.gz"} <= names:
+        return "eros1"
+    if "table2_periods_types.dat.gz" in names:
+        return "s82"
+    return "asassn"
+
+
+def load_folder(folder, fmt="auto", band=None, on_error="skip", **asassn_kwargs):
+    """Load ``(X, y)`` from a folder in one of the supported formats."""
+    from . import datasets
+
+    if not os.path.isdir(folder):
+        raise SystemExit(f"skdualnet: {folder}: no such folder")
+    fmt = detect_format(folder) if fmt == "auto" else fmt
+    if fmt == "richards2012":
+        return datasets.load_asas_richards2012(folder, on_error=on_error)
+    if fmt == "eros1":
+        return datasets.load_eros1_lmc(folder, band=band or "r", on_error=on_error)
+    if fmt == "s82":
+        return datasets.load_s82_rrlyrae(folder, band=band or "g", on_error=on_error)
+    return datasets.load_asassn(
+        folder, band=band or "V", on_error=on_error, **asassn_kwargs
+    )
+
+
+# ------------------------------------------------------------------ reports
+def _write_outputs(result, out_dir, title):
+    from ._report import (
+        format_report,
+        plot_confusion_matrix,
+        plot_energy_histogram,
+        plot_reconstructions,
+    )
+
+    os.makedirs(out_dir, exist_ok=True)
+    fold = result["folds"][0]
+    objects = fold.pop("_objects", None)
+    text = format_report(fold)
+    print(f"\n{title}\n" + "=" * len(title))
+    print(text)
+    print(f"(training took {fold['fit_seconds']:.0f} s)")
+    with open(os.path.join(out_dir, "report.txt"), "w") as f:
+        f.write(title + "\n" + text + "\n")
+    with open(os.path.join(out_dir, "report.json"), "w") as f:
+        json.dump({"folds": [fold], "summary": result["summary"]}, f, indent=2)
+    written = ["report.txt", "report.json"]
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        _log("matplotlib is not installed: no figures (pip install matplotlib)")
+        return written
+    plot_confusion_matrix(fold, os.path.join(out_dir, "confusion_matrix.png"))
+    if objects is not None:
+        nov = fold["novelty"]
+        thresholds = {
+            k[1:]: -v["threshold"]
+            for k, v in nov.items()
+            if k.startswith("p") and k[1:].isdigit()
+        }
+        plot_energy_histogram(
+            -objects["scores_known"],
+            -objects["scores_novel"],
+            thresholds,
+            os.path.join(out_dir, "energy_histogram.png"),
+        )
+        clf, X_test = objects["model"][-1], objects["X_test"]
+        idx = np.arange(min(8, len(X_test)))
+        rec = clf.reconstruct(X_test[idx])
+        phase = [np.cumsum(X_test.segments[i][0, :, 0])[X_test.mask[i][0]] for i in idx]
+        x = [X_test.segments[i][0, :, 1][X_test.mask[i][0]] for i in idx]
+        x_hat = [rec[k][0][X_test.mask[i][0]] for k, i in enumerate(idx)]
+        labels = clf.predict(X_test[idx])
+        plot_reconstructions(
+            phase,
+            x,
+            x_hat,
+            [f"predicted {c}" for c in labels],
+            os.path.join(out_dir, "reconstructions.png"),
+        )
+        written += ["energy_histogram.png", "reconstructions.png"]
+    written.append("confusion_matrix.png")
+    _log(f"wrote {', '.join(written)} to {out_dir}/")
+    return written
+
+
+# ----------------------------------------------------------------- commands
+def cmd_demo(args):
+    from ._protocol import make_default_model, run_protocol
+    from .datasets import make_light_curves
+
+    n_per_class = 12 if args.quick else args.n_per_class
+    n_novel = 12 if args.quick else args.n_novel
+    n_obs_range = (40, 80) if args.quick else (200, 600)
+    n_obs = 40 if args.quick else args.n_obs
+    _log(
+        f"simulating {n_per_class} stars per class for 8 classes and "
+        f"{n_novel} novel (VAR) stars"
+    )
+    X, y = make_light_curves(
+        n_per_class=n_per_class,
+        novel_classes=["VAR"],
+        n_obs=n_obs_range,
+        random_state=args.seed,
+    )
+    if n_novel != n_per_class:
+        keep = np.flatnonzero(y != "VAR")
+        var = np.flatnonzero(y == "VAR")
+        if n_novel > len(var):
+            Xv, yv = make_light_curves(
+                n_per_class={"VAR": n_novel},
+                classes=[],
+                novel_classes=["VAR"],
+                n_obs=n_obs_range,
+                random_state=args.seed + 1,
+            )
+            from ._validation import LightCurves
+
+            Xk = X[keep]
+            X = LightCurves(
+                Xk.curves + Xv.curves,
+                period=np.r_[Xk.period, Xv.period],
+                ids=np.r_[Xk.ids, Xv.ids],
+            )
+            y = np.r_[y[keep], yv]
+        else:
+            sel = np.r_[keep, var[:n_novel]]
+            X, y = X[sel], y[sel]
+    params = _classifier_params(args)
+    if args.quick:
+        params.update(
+            module__hidden_size=16,
+            module__embedding_size=8,
+            max_epochs=params.get("max_epochs", 3) if args.epochs else 3,
+            lr=1e-2,
+        )
+    model = make_default_model(n_obs=n_obs, **params)
+    _log(f"training on 80% of the known stars, split by star (seed {args.seed})")
+    result = run_protocol(
+        model, X, y, novel_labels=("VAR",), random_state=args.seed, keep=True, log=_log
+    )
+    _write_outputs(result, args.out, "skdualnet demo: simulated stars, 8 classes + VAR")
+    return 0
+
+
+def cmd_fit(args):
+    from ._persistence import save_model
+    from ._protocol import make_default_model
+
+    X, y = load_folder(args.data, args.format, args.band)
+    known = ~np.isin(y, NOVEL_LABELS)
+    _log(f"loaded {len(y)} stars; training on {known.sum()} of known classes")
+    model = make_default_model(n_obs=args.n_obs, **_classifier_params(args))
+    model.fit(X[known], y[known])
+    save_model(model, args.model)
+    _log(f"saved model to {args.model}")
+    return 0
+
+
+def cmd_predict(args):
+    from ._persistence import load_model
+
+    model = load_model(args.model)
+    X, _ = load_folder(args.data, args.format, args.band)
+    front, clf = model[:-1], model[-1]
+    Xn = front.transform(X)
+    proba = clf.predict_proba(Xn)
+    score = clf.score_samples(Xn)
+    novel = score < clf.offset_
+    ids = X.ids if X.ids is not None else np.arange(len(X)).astype(str)
+    out = sys.stdout if args.out == "-" else open(args.out, "w", newline="")
+    try:
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "id",
+                "period",
+                "predicted_class",
+                *[f"p_{c}" for c in clf.classes_],
+                "novelty_score",
+                "novel",
+            ]
+        )
+        for i in range(len(X)):
+            writer.writerow(
+                [
+                    ids[i],
+                    f"{Xn.period[i]:.8g}",
+                    clf.classes_[proba[i].argmax()],
+                    *[f"{p:.5f}" for p in proba[i]],
+                    f"{score[i]:.5f}",
+                    int(novel[i]),
+                ]
+            )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if args.out != "-":
+        _log(f"wrote predictions for {len(X)} stars to {args.out}")
+    return 0
+
+
+def cmd_evaluate(args):
+    from ._protocol import make_default_model, run_protocol
+
+    X, y = load_folder(args.data, args.format, args.band)
+    _log(
+        f"loaded {len(y)} stars: "
+        + ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True)))
+    )
+    model = make_default_model(n_obs=args.n_obs, **_classifier_params(args))
+    result = run_protocol(
+        model,
+        X,
+        y,
+        novel_labels=NOVEL_LABELS,
+        random_state=args.seed,
+        keep=True,
+        log=_log,
+    )
+    _write_outputs(result, args.out, f"skdualnet evaluate: {args.data}")
+    return 0
+
+
+def build_parser():
+    """The argument parser of the ``skdualnet`` command."""
+    parser = argparse.ArgumentParser(
+        prog="skdualnet",
+        description="Classify variable-star light curves and flag novel stars "
+        "(Tsang & Schultz 2019).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p, data=True):
+        if data:
+            p.add_argument(
+                "data",
+                help="data folder (ASAS-SN catalogue + light "
+                "curves, or an ASAS/EROS-1/Stripe 82 folder)",
+            )
+            p.add_argument(
+                "--format",
+                default="auto",
+                choices=["auto", "asassn", "richards2012", "eros1", "s82"],
+            )
+            p.add_argument("--band", default=None, help="photometric band to read")
+        p.add_argument(
+            "--epochs",
+            type=int,
+            default=None,
+            help="training epochs (default: the classifier's)",
+        )
+        p.add_argument(
+            "--n-obs",
+            type=int,
+            default=200,
+            help="observations per sequence (default 200)",
+        )
+        p.add_argument("--embedding-size", type=int, default=None)
+        p.add_argument("--training", choices=["joint", "sequential"], default=None)
+        p.add_argument("--device", default=None, help="torch device, e.g. cuda")
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument(
+            "--verbose",
+            type=int,
+            default=1,
+            help="1 prints a line per epoch (default), 0 is silent",
+        )
+
+    p = sub.add_parser("demo", help="train and evaluate on simulated stars")
+    common(p, data=False)
+    p.add_argument("--n-per-class", type=int, default=150)
+    p.add_argument("--n-novel", type=int, default=150)
+    p.add_argument("--out", default="skdualnet-demo", help="output folder")
+    p.add_argument(
+        "--quick", action="store_true", help="a tiny run for smoke tests (seconds)"
+    )
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("fit", help="train on a labelled data folder")
+    common(p)
+    p.add_argument("--model", required=True, help="model file to write")
+    p.set_defaults(func=cmd_fit)
+
+    p = sub.add_parser("predict", help="predict classes and novelty to CSV")
+    p.add_argument("data")
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", "asassn", "richards2012", "eros1", "s82"],
+    )
+    p.add_argument("--band", default=None)
+    p.add_argument("--model", required=True, help="model file from `skdualnet fit`")
+    p.add_argument("--out", default="-", help="CSV file (default: standard output)")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("evaluate", help="the Table-2 report on a labelled folder")
+    common(p)
+    p.add_argument("--out", default="skdualnet-evaluate", help="output folder")
+    p.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``skdualnet`` command."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ValueError as exc:
+        print(f"skdualnet: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,686 @@
+"""DualNetClassifier: skorch glue around DualNetModule and DualNetLoss."""
+
+import numbers
+
+import numpy as np
+import torch
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import TransformerTags, check_random_state
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+from skorch import NeuralNetClassifier
+from skorch.callbacks import (
+    Callback,
+    EpochScoring,
+    EpochTimer,
+    LRScheduler,
+    PassthroughScoring,
+    PrintLog,
+)
+from skorch.dataset import ValidSplit
+from skorch.utils import to_tensor
+from torch.utils.data import DataLoader, Dataset
+
+from ._criterion import DualNetLoss
+from ._gmm import gmm_parameters, sample_energy
+from ._gru import flush_denormal
+from ._modules import DualNetModule, star_mean
+from ._normalization import Normalizer
+from ._phase_folding import PhaseFolder
+from ._segmentation import SequenceSegmenter
+from ._validation import check_light_curves
+
+__all__ = ["DualNetClassifier"]
+
+
+# ---------------------------------------------------------------- data plumbing
+class StarDataset(Dataset):
+    """One item per star: its normalised segments, mask, auxiliary inputs, label.
+
+    Parameters
+    ----------
+    X : LightCurves
+        Normalised light curves (output of :class:`~skdualnet.Normalizer`).
+    y : ndarray of shape (n_stars,), default=None
+        Encoded labels; ``-1`` is used when absent.
+    """
+
+    def __init__(self, X, y=None):
+        self.X = X
+        self.y = y
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, i):
+        item = {"seq": self.X.segments[i], "mask": self.X.mask[i], "aux": self.X.aux[i]}
+        return item, (-1 if self.y is None else self.y[i])
+
+
+def collate_stars(items):
+    """Join the segments of a batch of stars into one padded tensor batch.
+
+    Steps that are padding in every segment are dropped. Adds ``star``, the
+    batch-local star index of every segment, so the module can average segment
+    outputs per star and the loss can give every segment its star's label.
+    """
+    xs, ys = zip(*items)
+    counts = torch.tensor([len(x["seq"]) for x in xs])
+    # Padding is always at the end: drop the steps that are padding in every
+    # segment of the batch (short curves then cost what they hold).
+    steps = max(int(x["mask"].any(0).nonzero()[0][-1]) + 1 for x in xs)
+    batch = {
+        "seq": torch.from_numpy(np.concatenate([x["seq"][:, :steps] for x in xs])),
+        "mask": torch.from_numpy(np.concatenate([x["mask"][:, :steps] for x in xs])),
+        "aux": torch.from_numpy(np.concatenate([x["aux"] for x in xs])),
+    }
+    batch["star"] = torch.repeat_interleave(torch.arange(len(xs)), counts)
+    return batch, torch.as_tensor(np.asarray(ys, dtype=np.int64))
+
+
+class StarLoader(DataLoader):
+    """``DataLoader`` whose default ``collate_fn`` is :func:`collate_stars`.
+
+    Without shuffling it draws its base seed from a private generator, so
+    prediction leaves torch's global random state untouched.
+    """
+
+    def __init__(self, dataset, **kwargs):
+        kwargs.setdefault("collate_fn", collate_stars)
+        if not kwargs.get("shuffle"):
+            kwargs.setdefault("generator", torch.Generator())
+        super().__init__(dataset, **kwargs)
+
+
+# ------------------------------------------------------------------- callbacks
+class SequentialTraining(Callback):
+    """Train the autoencoder alone for the first half of the epochs, then the
+    estimation network with the autoencoder frozen (the paper's "sequential"
+    training). With ``training="joint"`` it only sets the joint stage."""
+
+    def on_train_begin(self, net, **kwargs):
+        self._set_stage(net)
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._set_stage(net)
+
+    def on_train_end(self, net, **kwargs):
+        net.module_.autoencoder.requires_grad_(True)
+
+    @staticmethod
+    def _set_stage(net):
+        if net.training == "joint":
+            net.criterion_.stage = "joint"
+            return
+        second = len(net.history) > max(1, net.max_epochs // 2)
+        net.criterion_.stage = "estimation" if second else "autoencoder"
+        net.module_.autoencoder.requires_grad_(not second)
+
+
+class CosineLR(LRScheduler):
+    """Cosine annealing of the learning rate to zero over ``net.max_epochs``.
+
+    skorch's :class:`~skorch.callbacks.LRScheduler` with
+    ``CosineAnnealingLR``, whose ``T_max`` defaults to the net's
+    ``max_epochs`` when training starts (so ``set_params(max_epochs=...)``
+    and GridSearchCV over it keep the schedule consistent).
+    """
+
+    def __init__(self, policy=torch.optim.lr_scheduler.CosineAnnealingLR, **kwargs):
+        super().__init__(policy=policy, **kwargs)
+
+    def _get_scheduler(self, net, policy, **scheduler_kwargs):
+        scheduler_kwargs.setdefault("T_max", max(1, int(net.max_epochs)))
+        return super()._get_scheduler(net, policy, **scheduler_kwargs)
+
+
+def _encoded_accuracy(net, X, y):
+    """Accuracy on encoded labels (skorch's valid_acc with our label encoding)."""
+    return float(np.mean(net.predict_proba(X).argmax(1) == np.asarray(y)))
+
+
+_RANDOM_STATE_DOC = """random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout, batch shuffling and the
+        validation split (through ``torch.random.fork_rng``; global seeds are
+        left untouched). The same value gives the same predictions on CPU."""
+
+
+class DualNetClassifier(NeuralNetClassifier):
+    """Variable-star classifier with novelty detection (Tsang & Schultz 2019).
+
+    A GRU autoencoder embeds each phase-folded, normalised sequence; an
+    estimation network on the embedding, two reconstruction-error features
+    and the auxiliary inputs outputs class probabilities that are also
+    Gaussian-mixture memberships; the mixture's sample energy is the novelty
+    score. Built on :class:`skorch.NeuralNetClassifier`: every skorch
+    parameter (callbacks, ``device``, ``max_epochs``, ``module__*``,
+    ``criterion__*``, ``optimizer__*``) works as documented there.
+
+    One sample is one star. ``X`` is a :class:`~skdualnet.LightCurves` (or a
+    list of ``(n_obs, 3)`` arrays); if it has not been through
+    :class:`~skdualnet.Normalizer`, the default front end
+    ``PhaseFolder() -> SequenceSegmenter(min_obs=2) -> Normalizer()`` is
+    applied first. Training runs on segments, each segment carrying its
+    star's label; every output is per star: probabilities are the mean of the
+    star's segment probabilities, the novelty score is minus the mean of its
+    segment energies, and the embedding is the mean of its segment embeddings.
+    The validation split and batches are drawn over stars, so the segments of
+    a star are never on both sides.
+
+    Parameters
+    ----------
+    module : torch module class or instance, default=DualNetModule
+        Architecture; set its parameters with ``module__hidden_size``,
+        ``module__embedding_size`` (8, 16, 32, 64 in the paper),
+        ``module__num_layers``, ``module__dropout``,
+        ``module__estimation_dropout``. ``n_classes`` and ``n_aux`` are
+        inferred from the data.
+    criterion : torch module class, default=DualNetLoss
+        Loss; set ``criterion__lambda_energy`` (1e-3) and
+        ``criterion__reg_covar`` (1e-4, also used for the fitted mixture).
+    training : {"joint", "sequential"}, default="joint"
+        Joint training of all terms, or the autoencoder alone for the first
+        half of ``max_epochs`` and then the estimation network with the
+        autoencoder frozen.
+    novelty_percentile : float, default=95.0
+        Sets ``offset_``: a star whose energy is above this percentile of the
+        training stars' energies is novel (80 and 95 in the paper). See
+        :meth:`set_novelty_threshold` for a target false-positive rate.
+    optimizer : torch optimizer class, default=torch.optim.Adam
+    lr : float, default=2e-4
+        The paper's learning rate; it is annealed to zero over
+        ``max_epochs`` by a cosine schedule (``callbacks__lr_scheduler``).
+    max_epochs : int, default=60
+        The paper trained 2000 epochs of batch 2000 on a GPU; with smaller
+        batches and the cosine schedule far fewer epochs converge.
+    batch_size : int, default=64
+        Stars per batch; every star brings all its segments.
+    train_split : callable or None, default=ValidSplit(0.2, stratified=True)
+        skorch's validation split, over stars. A ``ValidSplit`` without its own
+        ``random_state`` is seeded from ``random_state``.
+    verbose : int, default=0
+        1 prints skorch's table of losses per epoch.
+    {random_state}
+    **kwargs
+        Any other :class:`skorch.NeuralNetClassifier` argument.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Known class labels, in ``predict_proba`` column order.
+    module_ : DualNetModule
+        The trained network.
+    weights_ : ndarray of shape (n_classes,)
+        Mixture weights, computed once on all training segments after training.
+    means_ : ndarray of shape (n_classes, n_latent)
+        Mixture means.
+    covariances_ : ndarray of shape (n_classes, n_latent, n_latent)
+        Mixture covariances (``reg_covar`` added to the diagonal).
+    training_scores_ : ndarray of shape (n_training_stars,)
+        :meth:`score_samples` of the training stars.
+    offset_ : float
+        Novelty threshold on :meth:`score_samples`: below it a star is novel.
+    n_aux_ : int
+        Auxiliary inputs per segment (3 plus the number of extra features).
+    history_ : skorch History
+        Losses and accuracy per epoch.
+
+    See Also
+    --------
+    sklearn.mixture.GaussianMixture : Same parameter names for the mixture.
+    sklearn.ensemble.IsolationForest : Same sign convention for scores.
+
+    Examples
+    --------
+    >>> from skdualnet import DualNetClassifier
+    >>> clf = DualNetClassifier(module__embedding_size=8, max_epochs=2)
+    >>> clf.get_params()["module__embedding_size"]
+    8
+    """
+
+    def __init__(
+        self,
+        module=DualNetModule,
+        *,
+        criterion=DualNetLoss,
+        training="joint",
+        novelty_percentile=95.0,
+        random_state=None,
+        optimizer=torch.optim.Adam,
+        lr=2e-4,
+        max_epochs=60,
+        batch_size=64,
+        train_split=ValidSplit(0.2, stratified=True),  # noqa: B008
+        iterator_train=StarLoader,
+        iterator_valid=StarLoader,
+        dataset=StarDataset,
+        verbose=0,
+        **kwargs,
+    ):
+        kwargs.setdefault("iterator_train__shuffle", True)
+        super().__init__(
+            module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=lr,
+            max_epochs=max_epochs,
+            batch_size=batch_size,
+            train_split=train_split,
+            iterator_train=iterator_train,
+            iterator_valid=iterator_valid,
+            dataset=dataset,
+            verbose=verbose,
+            **kwargs,
+        )
+        self.training = training
+        self.novelty_percentile = novelty_percentile
+        self.random_state = random_state
+
+    # ------------------------------------------------------------- skorch hooks
+    @property
+    def _default_callbacks(self):
+        return [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            (
+                "valid_acc",
+                EpochScoring(
+                    _encoded_accuracy, name="valid_acc", lower_is_better=False
+                ),
+            ),
+            ("stages", SequentialTraining()),
+            ("lr_scheduler", CosineLR()),
+            ("print_log", PrintLog()),
+        ]
+
+    def initialize_module(self):
+        """Instantiate the module with ``n_classes`` and ``n_aux`` from the data."""
+        kwargs = self.get_params_for("module")
+        if isinstance(self.module, type):
+            if "n_classes" not in kwargs:
+                try:
+                    kwargs["n_classes"] = len(self.classes_)
+                except AttributeError:
+                    raise AttributeError(
+                        "DualNetClassifier cannot build its module before fit: "
+                        "pass classes=[...] (and module__n_aux when the curves "
+                        "carry extra features) to initialize it without data"
+                    ) from None
+            kwargs.setdefault("n_aux", getattr(self, "n_aux_", 3))
+        self.module_ = self.initialized_instance(self.module, kwargs)
+        return self
+
+    def check_data(self, X, y):
+        """Nothing to do: ``fit`` validates ``X`` and encodes ``y`` itself."""
+
+    def get_dataset(self, X, y=None):
+        """Wrap light curves (run through the default front end if needed)."""
+        if isinstance(X, Dataset):
+            return X
+        return self.dataset(self._prepare(X), y, **self.get_params_for("dataset"))
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        """skorch's split, seeded from ``random_state`` when not seeded itself."""
+        dataset = self.get_dataset(X, y)
+        split = self.train_split
+        if not split:
+            return dataset, None
+        if isinstance(split, ValidSplit) and split.random_state is None:
+            split = ValidSplit(
+                split.cv, stratified=split.stratified, random_state=self._split_seed_
+            )
+        try:
+            return split(dataset, y, **fit_params)
+        except ValueError as exc:
+            raise ValueError(
+                f"The validation split failed ({exc}). Each class needs enough "
+                "stars for a stratified split; pass train_split=None to train "
+                "without validation."
+            ) from None
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        """Return the DualNet loss; stop with a clear error if it is not finite."""
+        y_true = to_tensor(y_true, device=self.device)
+        loss = self.criterion_(y_pred, y_true, to_tensor(X, device=self.device))
+        if not torch.isfinite(loss):
+            epoch = len(self.history)
+            raise FloatingPointError(
+                f"Non-finite training loss at epoch {epoch} "
+                f"({ {k: float(v) for k, v in self.criterion_.last_terms.items()} }); "
+                "lower lr, check the input for extreme values, or raise "
+                "criterion__reg_covar."
+            )
+        return loss
+
+    def train_step(self, batch, **fit_params):
+        """skorch's step, with denormal floats flushed (GRU backward is ~5x
+        slower on CPU otherwise)."""
+        with flush_denormal():
+            return super().train_step(batch, **fit_params)
+
+    def evaluation_step(self, batch, training=False):
+        """skorch's evaluation step, with denormal floats flushed."""
+        with flush_denormal():
+            return super().evaluation_step(batch, training=training)
+
+    # ---------------------------------------------------------------- sklearn
+    def fit(self, X, y, **fit_params):
+        """Train on stars ``X`` with one label per star ``y``.
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+            One light curve per star.
+        y : array-like of shape (n_stars,)
+            Class labels.
+        **fit_params : dict
+            Passed to skorch's ``fit``.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        X = self._prepare(X)
+        y = self._encode_y(X, y)
+        self._set_data_dims(X)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self._torch_seed_)
+            self._in_fit_ = True
+            try:
+                super().fit(X, y, **fit_params)
+            finally:
+                self._in_fit_ = False
+            self._fit_mixture(X)
+        return self
+
+    def partial_fit(self, X, y=None, classes=None, **fit_params):
+        """Continue training for ``max_epochs`` more epochs (skorch semantics).
+
+        On an unfitted estimator it behaves like :meth:`fit`. Afterwards, ``y``
+        must use the classes seen at the first call, and the mixture and the
+        novelty threshold are recomputed on ``X``.
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+        y : array-like of shape (n_stars,)
+        classes : array-like, default=None
+            Ignored; pass ``classes=`` to the constructor instead.
+        **fit_params : dict
+            Passed to skorch's ``partial_fit``.
+
+        Returns
+        -------
+        self
+        """
+        if getattr(self, "_in_fit_", False):  # skorch's fit calls partial_fit
+            return super().partial_fit(X, y, classes=classes, **fit_params)
+        if not self.initialized_:
+            return self.fit(X, y, **fit_params)
+        X = self._prepare(X)
+        y = self._encode_y(X, y, refit=False)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self._torch_seed_)
+            super().partial_fit(X, y, **fit_params)
+            self._fit_mixture(X)
+        return self
+
+    def predict(self, X):
+        """Most probable known class of each star.
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+
+        Returns
+        -------
+        ndarray of shape (n_stars,)
+            Labels from ``classes_``. Use :meth:`predict_novelty` to flag
+            stars of none of the known classes.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities of each star (mean over its segments).
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+
+        Returns
+        -------
+        ndarray of shape (n_stars, n_classes)
+            Rows sum to 1, columns in ``classes_`` order.
+        """
+        proba = super().predict_proba(X).astype(np.float64)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def score_samples(self, X):
+        """Novelty score of each star: minus its mean segment energy.
+
+        Higher means more typical of the training classes; lower means more
+        abnormal (the convention of :class:`sklearn.ensemble.IsolationForest`
+        and ``GaussianMixture.score_samples``, a log-likelihood up to the
+        averaging over segments).
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+
+        Returns
+        -------
+        ndarray of shape (n_stars,)
+        """
+        check_is_fitted(self, "covariances_")
+        weights = torch.as_tensor(self.weights_)
+        means = torch.as_tensor(self.means_)
+        chol = torch.as_tensor(self._cov_cholesky_)
+        scores = []
+        for _, _, z, _, star in self.forward_iter(X):
+            energy = sample_energy(z.double(), weights, means, cholesky=chol)
+            scores.append(-star_mean(energy, star, int(star[-1]) + 1).numpy())
+        return np.concatenate(scores)
+
+    def transform(self, X):
+        """Per-star latent vector ``z = (z_e, z_r, z_a)``, averaged over segments.
+
+        ``z_e`` is the embedding, ``z_r`` the two reconstruction-error features,
+        ``z_a`` the standardised auxiliary inputs: the estimation network's
+        input, for a downstream model such as
+        :class:`~sklearn.ensemble.RandomForestClassifier`.
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+
+        Returns
+        -------
+        ndarray of shape (n_stars, n_latent)
+        """
+        out = [
+            star_mean(z, star, int(star[-1]) + 1).numpy()
+            for _, _, z, _, star in self.forward_iter(X)
+        ]
+        return np.concatenate(out).astype(np.float64)
+
+    def reconstruct(self, X):
+        """Autoencoder reconstructions of every segment of every star.
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+
+        Returns
+        -------
+        list of ndarray of shape (n_segments_i, n_obs)
+            Standardised magnitudes predicted at each step (0 on padding),
+            to compare with ``X.segments[i][:, :, 1]`` after the front end.
+        """
+        X = self._prepare(X)
+        out = []
+        for _, _, _, x_hat, star in self.forward_iter(X):
+            counts = torch.bincount(star).tolist()
+            out.extend(part.numpy() for part in torch.split(x_hat, counts))
+        n_obs = X.segments[0].shape[1]
+        return [np.pad(r, ((0, 0), (0, n_obs - r.shape[1]))) for r in out]
+
+    def fit_transform(self, X, y, **fit_params):
+        """Fit, then return the per-star latent vectors of ``X`` (see ``transform``).
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+        y : array-like of shape (n_stars,)
+        **fit_params : dict
+            Passed to :meth:`fit`.
+
+        Returns
+        -------
+        ndarray of shape (n_stars, n_latent)
+        """
+        return self.fit(X, y, **fit_params).transform(X)
+
+    def predict_novelty(self, X):
+        """Flag stars that belong to none of the known classes.
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+
+        Returns
+        -------
+        ndarray of bool of shape (n_stars,)
+            ``True`` where ``score_samples(X) < offset_``.
+        """
+        check_is_fitted(self, "offset_")
+        return self.score_samples(X) < self.offset_
+
+    def set_novelty_threshold(self, *, percentile=None, fpr=None, X=None):
+        """Move the novelty threshold ``offset_``.
+
+        Parameters
+        ----------
+        percentile : float, default=None
+            Energy percentile of the reference stars above which a star is
+            novel (the paper's 80 or 95). Defaults to ``novelty_percentile``.
+        fpr : float, default=None
+            Target false-positive rate on known-class stars, in (0, 1); the
+            same as ``percentile = 100 * (1 - fpr)``. Give one of the two.
+        X : LightCurves, default=None
+            Reference stars of the known classes. The training stars are used
+            when omitted; held-out known stars give an honest false-positive
+            rate (training energies are optimistic).
+
+        Returns
+        -------
+        self
+        """
+        check_is_fitted(self, "training_scores_")
+        if percentile is not None and fpr is not None:
+            raise ValueError("Give percentile or fpr, not both")
+        if fpr is not None:
+            if not 0 < fpr < 1:
+                raise ValueError(f"fpr must be in (0, 1); got {fpr}")
+            percentile = 100.0 * (1.0 - fpr)
+        if percentile is None:
+            percentile = self.novelty_percentile
+        if not 0 < percentile < 100:
+            raise ValueError(f"percentile must be in (0, 100); got {percentile}")
+        scores = self.training_scores_ if X is None else self.score_samples(X)
+        self.offset_ = float(np.percentile(scores, 100.0 - percentile))
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.input_tags.three_d_array = True
+        tags.classifier_tags.poor_score = True
+        tags.non_deterministic = False
+        tags.transformer_tags = TransformerTags()  # transform() gives embeddings
+        return tags
+
+    # ---------------------------------------------------------------- helpers
+    def _check_params(self):
+        if self.training not in ("joint", "sequential"):
+            raise ValueError(
+                f"training must be 'joint' or 'sequential'; got {self.training!r}"
+            )
+        p = self.novelty_percentile
+        if not isinstance(p, numbers.Real) or not 0 < p < 100:
+            raise ValueError(f"novelty_percentile must be in (0, 100); got {p!r}")
+
+    @staticmethod
+    def _prepare(X):
+        X = check_light_curves(X)
+        if X.stage == "normalized":
+            return X
+        if X.phase is None and X.segments is None:
+            X = PhaseFolder().fit_transform(X)
+        if X.segments is None:
+            X = SequenceSegmenter(min_obs=2).fit_transform(X)
+        return Normalizer().fit_transform(X)
+
+    def _set_data_dims(self, X):
+        """Record the auxiliary input size and draw the seeds of this fit."""
+        self.n_aux_ = X.aux[0].shape[1]
+        rng = check_random_state(self.random_state)
+        self._torch_seed_, self._split_seed_ = (
+            int(s) for s in rng.randint(0, 2**31 - 1, size=2)
+        )
+
+    def _encode_y(self, X, y, refit=True):
+        if y is None:
+            raise ValueError(
+                "DualNetClassifier requires y to be passed, but the target y is "
+                "None: give one class label per star"
+            )
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(X):
+            raise ValueError(
+                f"y must have one label per star: {len(X)} stars, {len(y)} labels"
+            )
+        check_classification_targets(y)
+        if refit:
+            encoder = LabelEncoder().fit(
+                self.classes if self.classes is not None else y
+            )
+        else:
+            encoder = LabelEncoder().fit(self.classes_)
+        unknown = ~np.isin(y, encoder.classes_)
+        if unknown.any():
+            i = int(np.flatnonzero(unknown)[0])
+            raise ValueError(
+                f"{X.star_name(i)}: label {y[i]!r} is not one of the known classes "
+                f"{list(encoder.classes_)!r}"
+            )
+        if len(encoder.classes_) < 2:
+            raise ValueError(
+                f"y has one class only ({encoder.classes_[0]!r}); DualNetClassifier "
+                "needs at least 2 known classes"
+            )
+        if refit:
+            self.classes_inferred_ = encoder.classes_
+        return encoder.transform(y).astype(np.int64)
+
+    def _fit_mixture(self, X):
+        """Mixture parameters on all training segments, then the threshold."""
+        zs, gammas = [], []
+        for _, logits, z, _, _ in self.forward_iter(X):
+            zs.append(z.double())
+            gammas.append(torch.softmax(logits.double(), dim=1))
+        z, gamma = torch.cat(zs), torch.cat(gammas)
+        weights, means, cov = gmm_parameters(z, gamma, self.criterion_.reg_covar)
+        self.weights_ = weights.numpy()
+        self.means_ = means.numpy()
+        self.covariances_ = cov.numpy()
+        self._cov_cholesky_ = torch.linalg.cholesky(cov).numpy()
+        self.training_scores_ = self.score_samples(X)
+        self.set_novelty_threshold()
+
+
+DualNetClassifier.__doc__ = DualNetClassifier.__doc__.replace(
+    "{random_state}", _RANDOM_STATE_DOC
+)

@@ -1,0 +1,428 @@
+"""A masked multi-layer GRU with the parameters and numerics of ``torch.nn.GRU``.
+
+Why not ``nn.GRU``: padded fixed-length batches need a mask (short curves are
+padded, and the encoder must carry its state through the padding), and on CPU
+``nn.GRU`` (a per-step cell under autograd) is slow to train. Parameter names
+and layouts are those of ``nn.GRU`` (``weight_ih_l{k}``, ``weight_hh_l{k}``,
+``bias_ih_l{k}``, ``bias_hh_l{k}``; gates in r, z, n order) so weights can be
+copied either way.
+
+How it is made fast (pure PyTorch, measured on a 2-core CPU; see
+``benchmarks/gru_speed.py``):
+
+* each layer's recurrence is one ``torch.autograd.Function`` with a
+  hand-written backward (backpropagation through time in a plain loop), so
+  autograd records four nodes per layer instead of about ten per time step;
+* all buffers are time-major and preallocated; the forward step is six
+  in-place / ``out=`` kernels (two small matrix multiplies, ``sigmoid_``,
+  ``addcmul_``, ``tanh_``, ``lerp``), the backward step three
+  (``mul``, ``addmm``, ``addcmul_``): the gate derivatives that depend only on
+  forward quantities are computed in cache-sized chunks of time steps;
+* the input projections of all steps (forward) and all weight gradients
+  (backward, e.g. ``dW_hh = sum_t dg_t^T h_{t-1}``) are single matrix
+  multiplies over ``steps * batch`` rows;
+* padding is handled by forcing the update gate to exactly 1 (the
+  pre-activation is set to ``+inf``), which carries the state through
+  unchanged and makes every gate derivative exactly zero there;
+* :func:`flush_denormal` (a context manager) flushes subnormal floats to zero;
+  gradients through saturated gates otherwise become subnormal and CPU
+  arithmetic on them is very slow.
+"""
+
+import contextlib
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["GRU", "clear_workspace", "denormals_flushed", "flush_denormal"]
+
+# Time steps per chunk when the backward pass precomputes gate derivatives:
+# small enough for a chunk (about 8 * batch * 4 * hidden floats) to stay in
+# cache, large enough to amortise the per-call overhead.
+_CHUNK = 8
+
+
+# Most bytes the workspace keeps (see ``_Workspace``).
+_WORKSPACE_MAX_BYTES = 3 * 2**30
+
+
+def _storage_users(tensor):
+    return torch._C._storage_Use_Count(tensor.untyped_storage()._cdata)
+
+
+class _Workspace:
+    """Reusable large buffers, so that training does not page-fault.
+
+    A fresh buffer of tens of MB is new memory from the kernel (``mmap``), and
+    touching it for the first time costs a page fault per 4 kB page -- about
+    15 ms per 38 MB on the reference machine, more than the arithmetic done
+    in it. Buffers are kept here and handed out again once nothing else (no
+    view, no autograd graph, no caller) refers to their storage.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.buffers = []  # (flat tensor, storage users when free)
+
+    def empty(self, shape, like):
+        """Return an uninitialised tensor of ``shape`` with ``like``'s dtype."""
+        numel = math.prod(shape)
+        for buf, idle in self.buffers:
+            if (
+                buf.numel() == numel
+                and buf.dtype == like.dtype
+                and buf.device == like.device
+                and _storage_users(buf) == idle
+            ):
+                return buf.view(shape)
+        buf = torch.empty(numel, dtype=like.dtype, device=like.device)
+        nbytes = numel * buf.element_size()
+        if nbytes > self.max_bytes:
+            return buf.view(shape)
+        total = sum(b.numel() * b.element_size() for b, _ in self.buffers)
+        if total + nbytes > self.max_bytes:
+            keep = []
+            for b, idle in self.buffers:
+                if total + nbytes > self.max_bytes and _storage_users(b) == idle:
+                    total -= b.numel() * b.element_size()
+                else:
+                    keep.append((b, idle))
+            self.buffers = keep
+        if total + nbytes <= self.max_bytes:
+            self.buffers.append((buf, _storage_users(buf)))
+        return buf.view(shape)
+
+    def clear(self):
+        """Forget all buffers (those in use stay valid)."""
+        self.buffers = []
+
+
+_workspace = _Workspace(_WORKSPACE_MAX_BYTES)
+
+
+def clear_workspace():
+    """Release the buffers the GRU keeps for reuse between calls.
+
+    Training and inference keep their large intermediate buffers (up to 3 GiB
+    in all, about 1 GB for the autoencoder at batch 500 and 200 steps) to
+    avoid the cost of fresh memory; call this to give the memory back.
+    """
+    _workspace.clear()
+
+
+def denormals_flushed():
+    """Tell whether the calling thread flushes subnormal floats to zero.
+
+    PyTorch has ``torch.set_flush_denormal`` but no getter, so the state is
+    probed: with flush-to-zero / denormals-are-zero set, a subnormal float32
+    operand is read (and written) as zero.
+
+    Returns
+    -------
+    bool
+        ``True`` when subnormals are flushed on this thread.
+    """
+    tiny = torch.tensor([1e-39], dtype=torch.float32)  # float32 subnormal
+    return bool((tiny * 2.0).item() == 0.0)
+
+
+@contextlib.contextmanager
+def flush_denormal(enabled=True):
+    """Flush subnormal floats to zero inside a ``with`` block.
+
+    On exit the previous state is restored. Because PyTorch offers no getter,
+    the previous state is read with :func:`denormals_flushed` (a probe) before
+    calling ``torch.set_flush_denormal(enabled)``, and set back with
+    ``torch.set_flush_denormal(previous)`` afterwards, also on error.
+
+    Parameters
+    ----------
+    enabled : bool, default=True
+        State to use inside the block.
+
+    Yields
+    ------
+    bool
+        Whether the CPU supports the setting (``torch.set_flush_denormal``'s
+        return value).
+
+    Notes
+    -----
+    The setting lives in the floating-point control register of the calling
+    thread (x86 MXCSR); threads created later inherit it, threads that already
+    exist keep theirs. Results change only for values below about 1.2e-38
+    (float32), which become zero.
+    """
+    previous = denormals_flushed()
+    supported = torch.set_flush_denormal(enabled)
+    try:
+        yield supported
+    finally:
+        torch.set_flush_denormal(previous)
+
+
+class GRU(nn.Module):
+    """Multi-layer GRU, batch first, with an optional step mask.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per time step.
+    hidden_size : int
+        Units per layer.
+    num_layers : int, default=1
+        Stacked layers.
+    dropout : float, default=0.0
+        Dropout on the outputs of each layer except the last (as ``nn.GRU``),
+        in training mode only.
+    """
+
+    def __init__(self, input_size, hidden_size, num_layers=1, dropout=0.0):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        for k in range(num_layers):
+            n_in = input_size if k == 0 else hidden_size
+            self.register_parameter(
+                f"weight_ih_l{k}", nn.Parameter(torch.empty(3 * hidden_size, n_in))
+            )
+            self.register_parameter(
+                f"weight_hh_l{k}",
+                nn.Parameter(torch.empty(3 * hidden_size, hidden_size)),
+            )
+            self.register_parameter(
+                f"bias_ih_l{k}", nn.Parameter(torch.empty(3 * hidden_size))
+            )
+            self.register_parameter(
+                f"bias_hh_l{k}", nn.Parameter(torch.empty(3 * hidden_size))
+            )
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Initialise like ``nn.GRU``: uniform(-1/sqrt(H), 1/sqrt(H))."""
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+
+    def layer_weights(self, k):
+        """Return ``(weight_ih, weight_hh, bias_ih, bias_hh)`` of layer ``k``."""
+        return tuple(
+            getattr(self, f"{name}_l{k}")
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        )
+
+    def forward(self, x, mask=None, input_proj=None):
+        """Run the GRU.
+
+        Parameters
+        ----------
+        x : Tensor of shape (batch, steps, input_size)
+            Input sequence.
+        mask : bool Tensor of shape (batch, steps), default=None
+            ``False`` marks padding: there the hidden state is carried over
+            unchanged and the output repeats it.
+        input_proj : Tensor of shape (batch, 3 * hidden_size), default=None
+            A per-sequence term added to the first layer's input projection
+            at every step (the decoder's repeated embedding, projected once).
+
+        Returns
+        -------
+        output : Tensor of shape (batch, steps, hidden_size)
+            Last layer's hidden states (a batch-first view of a time-major
+            buffer, so not contiguous).
+        h_n : Tensor of shape (num_layers, batch, hidden_size)
+            Final hidden state of each layer.
+        """
+        pad = None
+        if mask is not None:
+            pad = torch.logical_not(mask.to(torch.bool)).t().unsqueeze(-1)
+            padded = pad.any(dim=1).squeeze(-1).nonzero()
+            # Only steps from the first one with padding on need masking.
+            pad = (int(padded[0, 0]), pad) if len(padded) else None
+        out = x.transpose(0, 1).contiguous()
+        keep = None
+        h_last = []
+        for k in range(self.num_layers):
+            extra = input_proj if k == 0 else None
+            w_ih, w_hh, b_ih, b_hh = self.layer_weights(k)
+            out, h = _gru_layer(out, w_ih, b_ih, w_hh, b_hh, extra, pad, keep)
+            h_last.append(h)
+            keep = None
+            if self.dropout and self.training and k < self.num_layers - 1:
+                keep = _dropout_keep(out, self.dropout)
+        return out.transpose(0, 1), torch.stack(h_last)
+
+
+def _dropout_keep(x, p):
+    """Scaled keep mask for dropout: 0 with probability ``p``, else 1/(1-p)."""
+    keep = _workspace.empty(x.shape, x)
+    if p >= 1.0:
+        return keep.zero_()
+    keep.uniform_()
+    keep.ge_(p)
+    return keep.mul_(1.0 / (1.0 - p))
+
+
+def _gru_layer(x, w_ih, b_ih, w_hh, b_hh, extra, pad, keep):
+    """One layer on time-major ``x`` (steps, batch, features).
+
+    ``keep`` is an optional dropout mask multiplied into ``x``. Returns the
+    outputs (steps, batch, H) and the final state (batch, H). Uses the custom
+    autograd function when a gradient is needed, otherwise the same forward
+    loop without saving anything for backward.
+    """
+    tensors = (x, w_ih, b_ih, w_hh, b_hh) + ((extra,) if extra is not None else ())
+    if torch.is_grad_enabled() and any(t.requires_grad for t in tensors):
+        return _GRULayerFunction.apply(x, w_ih, b_ih, w_hh, b_hh, extra, pad, keep)
+    with torch.no_grad():
+        if keep is not None:
+            x = torch.mul(x, keep, out=_workspace.empty(x.shape, x))
+        out, _, _, _, hpad = _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, False)
+        return out, hpad[-1].clone()
+
+
+def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save):
+    """Forward recurrence; returns ``(output, rz, ghn, n, hpad)``.
+
+    ``rz`` (steps, batch, 2H) holds the reset and update gates, ``ghn`` the
+    hidden-to-hidden candidate term ``W_hn h + b_hn``, ``n`` the candidate,
+    ``hpad`` (steps + 1, batch, H) the states with the zero initial state first;
+    ``output`` is ``hpad[1:]``.
+    """
+    steps, batch, n_in = x.shape
+    hidden = w_hh.shape[1]
+    h2 = 2 * hidden
+    x2 = x.reshape(steps * batch, n_in)
+    # Input projections of all steps; b_hh's r and z parts are folded in.
+    rz = _workspace.empty((steps, batch, h2), x)
+    torch.addmm(b_ih[:h2] + b_hh[:h2], x2, w_ih[:h2].t(), out=rz.view(-1, h2))
+    n = _workspace.empty((steps, batch, hidden), x)
+    torch.addmm(b_ih[h2:], x2, w_ih[h2:].t(), out=n.view(-1, hidden))
+    if extra is not None:
+        rz += extra[:, :h2]
+        n += extra[:, h2:]
+    if pad is not None:
+        # Update gate exactly 1 at padding: the state is carried unchanged.
+        first, pad_mask = pad
+        rz[first:, :, hidden:].masked_fill_(pad_mask[first:], math.inf)
+    w_rz = w_hh[:h2].t()
+    w_n = w_hh[h2:].t()
+    b_hn = b_hh[h2:]
+    hpad = _workspace.empty((steps + 1, batch, hidden), x)
+    hpad[0].zero_()
+    if save:
+        ghn = _workspace.empty((steps, batch, hidden), x)
+    else:
+        ghn = x.new_empty(1, batch, hidden).expand(steps, batch, hidden)
+    h = hpad[0]
+    for t in range(steps):
+        rz_t = rz[t]
+        rz_t.addmm_(h, w_rz)
+        rz_t.sigmoid_()
+        ghn_t = torch.addmm(b_hn, h, w_n, out=ghn[t])
+        n_t = n[t]
+        n_t.addcmul_(rz_t[:, :hidden], ghn_t)
+        n_t.tanh_()
+        h = torch.lerp(n_t, h, rz_t[:, hidden:], out=hpad[t + 1])
+    return hpad[1:], rz, ghn, n, hpad
+
+
+class _GRULayerFunction(torch.autograd.Function):
+    """One GRU layer (with input dropout) and hand-written BPTT."""
+
+    @staticmethod
+    def forward(ctx, x, w_ih, b_ih, w_hh, b_hh, extra, pad, keep):
+        if keep is not None:
+            x = torch.mul(x, keep, out=_workspace.empty(x.shape, x))
+        out, rz, ghn, n, hpad = _forward(
+            x, w_ih, b_ih, w_hh, b_hh, extra, pad, save=True
+        )
+        ctx.save_for_backward(x, keep, w_ih, w_hh, rz, ghn, n, hpad)
+        ctx.has_extra = extra is not None
+        ctx.set_materialize_grads(False)
+        return out, hpad[-1].clone()
+
+    @staticmethod
+    def backward(ctx, grad_out, grad_hn):
+        x, keep, w_ih, w_hh, rz, ghn, n, hpad = ctx.saved_tensors
+        steps, batch, hidden = n.shape
+        h2 = 2 * hidden
+        h3 = 3 * hidden
+        # total gradient wrt the state of each step
+        dh = _workspace.empty((steps, batch, hidden), x)
+        # gradient wrt W_hh h + b_hh
+        dg = _workspace.empty((steps, batch, h3), x)
+        # gradient wrt the candidate's input term
+        dn = _workspace.empty((steps, batch, hidden), x)
+        coef = x.new_empty(min(_CHUNK, steps), batch, h3)
+        if grad_out is None:
+            dh[steps - 1].zero_()
+        else:
+            # One bulk copy (grad_out is often a strided view) beats a copy
+            # per step inside addmm.
+            dh.copy_(grad_out)
+        if grad_hn is not None:
+            dh[steps - 1] += grad_hn
+        for t1 in range(steps, 0, -_CHUNK):
+            t0 = max(0, t1 - _CHUNK)
+            r_c = rz[t0:t1, :, :hidden]
+            z_c = rz[t0:t1, :, hidden:]
+            n_c = n[t0:t1]
+            c = coef[: t1 - t0]
+            c_r, c_z, c_hn = c[..., :hidden], c[..., hidden:h2], c[..., h2:]
+            # d n_pre / d h_new = (1 - z) (1 - n^2)
+            one_mz = 1.0 - z_c
+            c_n = torch.addcmul(one_mz, one_mz * n_c, n_c, value=-1.0)
+            torch.mul(c_n, r_c, out=c_hn)
+            # d z_pre / d h_new = (h_prev - n) z (1 - z)
+            torch.sub(hpad[t0:t1], n_c, out=c_z)
+            c_z.mul_(z_c)
+            c_z.mul_(one_mz)
+            # d r_pre / d h_new = c_n * ghn * r (1 - r)
+            torch.mul(c_hn, ghn[t0:t1], out=c_r)
+            c_r.mul_(1.0 - r_c)
+            for t in range(t1 - 1, t0 - 1, -1):
+                i = t - t0
+                dh_t = dh[t]
+                dg_t = dg[t]
+                torch.mul(
+                    c[i].view(batch, 3, hidden),
+                    dh_t.unsqueeze(1),
+                    out=dg_t.view(batch, 3, hidden),
+                )
+                if t > 0:
+                    if grad_out is None:
+                        dh_p = torch.mm(dg_t, w_hh, out=dh[t - 1])
+                    else:
+                        dh_p = dh[t - 1].addmm_(dg_t, w_hh)
+                    dh_p.addcmul_(dh_t, z_c[i])
+            torch.mul(dh[t0:t1], c_n, out=dn[t0:t1])
+        dg2 = dg.view(steps * batch, h3)
+        dn2 = dn.view(steps * batch, hidden)
+        dg_rz = dg2[:, :h2]
+        x2 = x.reshape(steps * batch, x.shape[-1])
+        need = ctx.needs_input_grad
+        dx = dw_ih = db_ih = dw_hh = db_hh = dextra = None
+        if need[0]:
+            dx = _workspace.empty(x.shape, x)
+            dx2 = dx.view(steps * batch, -1)
+            torch.mm(dg_rz, w_ih[:h2], out=dx2)
+            dx2.addmm_(dn2, w_ih[h2:])
+            if keep is not None:
+                dx.mul_(keep)
+        if need[1]:
+            dw_ih = torch.cat((dg_rz.t() @ x2, dn2.t() @ x2))
+        if need[2] or need[4]:
+            dg_sum = dg2.sum(0)
+        if need[2]:
+            db_ih = torch.cat((dg_sum[:h2], dn2.sum(0)))
+        if need[3]:
+            dw_hh = dg2.t() @ hpad[:-1].reshape(steps * batch, hidden)
+        if need[4]:
+            db_hh = dg_sum
+        if ctx.has_extra and need[5]:
+            dextra = torch.cat((dg[..., :h2].sum(0), dn.sum(0)), dim=1)
+        return dx, dw_ih, db_ih, dw_hh, db_hh, dextra, None, None

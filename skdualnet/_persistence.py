@@ -1,0 +1,95 @@
+"""Save and load fitted models with a format version."""
+
+import pickle
+import platform
+
+import sklearn
+import skorch
+import torch
+
+__all__ = ["FORMAT_VERSION", "load_model", "save_model"]
+
+#: Version of the model-file layout. Bump it when the layout or the meaning of
+#: stored state changes, and teach :func:`load_model` to read the old one.
+FORMAT_VERSION = 1
+_MAGIC = "skdualnet-model"
+
+
+def save_model(model, path):
+    """Write a fitted estimator or Pipeline to ``path``.
+
+    The file is a pickle of a dictionary holding the model and the versions of
+    the file format, skdualnet, torch, skorch, scikit-learn and Python, so
+    that :func:`load_model` can say what to do when they do not match.
+
+    Parameters
+    ----------
+    model : estimator or Pipeline
+        Typically a fitted Pipeline ending in :class:`~skdualnet.DualNetClassifier`.
+    path : str or path-like
+    """
+    from . import __version__
+
+    payload = {
+        "magic": _MAGIC,
+        "format_version": FORMAT_VERSION,
+        "skdualnet": __version__,
+        "torch": torch.__version__,
+        "skorch": skorch.__version__,
+        "sklearn": sklearn.__version__,
+        "python": platform.python_version(),
+        "model": model,
+    }
+    with open(path, "wb") as f:
+        pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_model(path):
+    """Read a model written by :func:`save_model`.
+
+    A model trained on a GPU loads on a CPU-only machine (skorch maps its
+    tensors to the CPU and warns).
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    estimator
+
+    Raises
+    ------
+    ValueError
+        If the file is not a skdualnet model, is truncated, or was written in a
+        newer format than this version of skdualnet reads.
+    """
+    from . import __version__
+
+    try:
+        with open(path, "rb") as f:
+            payload = pickle.load(f)
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        IndexError,
+        TypeError,
+    ) as exc:
+        raise ValueError(
+            f"{path}: not a readable skdualnet model file ({type(exc).__name__}: "
+            f"{exc}). It may be truncated or written by an incompatible version; "
+            "re-train with `skdualnet fit` or load it with the skdualnet version "
+            "that wrote it."
+        ) from None
+    if not isinstance(payload, dict) or payload.get("magic") != _MAGIC:
+        raise ValueError(f"{path}: not a skdualnet model file (no skdualnet header)")
+    version = payload.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ValueError(
+            f"{path}: model format {version} was written by skdualnet "
+            f"{payload.get('skdualnet')}, newer than this skdualnet {__version__} "
+            f"(reads formats <= {FORMAT_VERSION}); upgrade skdualnet"
+        )
+    return payload["model"]

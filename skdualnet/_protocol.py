@@ -1,0 +1,179 @@
+"""The paper's evaluation protocol, split by star (used by the CLI and benchmarks)."""
+
+import time
+
+import numpy as np
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.pipeline import make_pipeline
+
+from ._classifier import DualNetClassifier
+from ._normalization import Normalizer
+from ._phase_folding import PhaseFolder
+from ._report import classification_report_dict, novelty_metrics
+from ._segmentation import SequenceSegmenter
+
+__all__ = ["evaluate_split", "make_default_model", "run_protocol"]
+
+
+def make_default_model(n_obs=200, **classifier_params):
+    """The front end and classifier as a Pipeline, with skdualnet's defaults."""
+    return make_pipeline(
+        PhaseFolder(),
+        SequenceSegmenter(n_obs=n_obs),
+        Normalizer(),
+        DualNetClassifier(**classifier_params),
+    )
+
+
+def evaluate_split(
+    model, X, y, train, test, novel, *, random_forest=True, random_state=0, keep=False
+):
+    """Fit on ``train`` stars, report on ``test`` (known) and ``novel`` stars.
+
+    Parameters
+    ----------
+    model : Pipeline
+        Front end followed by a :class:`~skdualnet.DualNetClassifier`.
+    X : LightCurves
+    y : ndarray of shape (n_stars,)
+    train, test, novel : ndarray of int
+        Star indices. ``novel`` stars are of classes absent from training.
+    random_forest : bool, default=True
+        Also fit a random forest on the training stars' latent vectors.
+    random_state : int, default=0
+        Seed of the random forest.
+    keep : bool, default=False
+        Return the fitted model and intermediate arrays under ``"_objects"``.
+
+    Returns
+    -------
+    dict
+    """
+    t0 = time.perf_counter()
+    model.fit(X[train], y[train])
+    fit_seconds = time.perf_counter() - t0
+    front, clf = model[:-1], model[-1]
+    X_test, X_novel = front.transform(X[test]), front.transform(X[novel])
+    labels = clf.classes_
+    report = {
+        "n_train": int(len(train)),
+        "n_test": int(len(test)),
+        "fit_seconds": fit_seconds,
+    }
+    report["estimation_network"] = classification_report_dict(
+        y[test], clf.predict(X_test), labels
+    )
+    if random_forest:
+        X_train = front.transform(X[train])
+        rf = RandomForestClassifier(
+            n_estimators=250, random_state=random_state, n_jobs=-1
+        )
+        rf.fit(clf.transform(X_train), y[train])
+        report["random_forest"] = classification_report_dict(
+            y[test], rf.predict(clf.transform(X_test)), labels
+        )
+    scores_known = clf.score_samples(X_test)
+    scores_novel = clf.score_samples(X_novel) if len(novel) else np.zeros(0)
+    report["novelty"] = novelty_metrics(
+        scores_known, scores_novel, clf.training_scores_
+    )
+    if keep:
+        report["_objects"] = {
+            "model": model,
+            "X_test": X_test,
+            "X_novel": X_novel,
+            "scores_known": scores_known,
+            "scores_novel": scores_novel,
+        }
+    return report
+
+
+def run_protocol(
+    model,
+    X,
+    y,
+    *,
+    novel_labels=("VAR",),
+    n_splits=None,
+    test_size=0.2,
+    random_state=0,
+    random_forest=True,
+    keep=False,
+    log=None,
+):
+    """Split known-class stars by star, train, and report (Table 2 of the paper).
+
+    With ``n_splits=None`` one stratified ``test_size`` split is made; with an
+    integer, stratified K-fold over the known stars gives one report per fold
+    plus the mean and standard deviation of every figure (a confidence interval
+    for small classes). Stars whose label is in ``novel_labels`` are never
+    trained on and form the novel test set of every fold.
+
+    Returns
+    -------
+    dict
+        ``folds`` (list of reports) and ``summary`` (mean, std per figure).
+    """
+    from sklearn.base import clone
+
+    y = np.asarray(y)
+    novel_mask = np.isin(y, list(novel_labels))
+    known, novel = np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
+    if n_splits is None:
+        tr, te = train_test_split(
+            known, test_size=test_size, stratify=y[known], random_state=random_state
+        )
+        splits = [(tr, te)]
+    else:
+        cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+        splits = [(known[a], known[b]) for a, b in cv.split(known, y[known])]
+    folds = []
+    for k, (tr, te) in enumerate(splits):
+        if log:
+            log(
+                f"fold {k + 1}/{len(splits)}: {len(tr)} training stars, "
+                f"{len(te)} test stars, {len(novel)} novel stars"
+            )
+        folds.append(
+            evaluate_split(
+                clone(model),
+                X,
+                y,
+                tr,
+                te,
+                novel,
+                random_forest=random_forest,
+                random_state=random_state,
+                keep=keep,
+            )
+        )
+    return {"folds": folds, "summary": summarize(folds)}
+
+
+def _flatten(d, prefix=""):
+    out = {}
+    for k, v in d.items():
+        if k.startswith("_") or k in ("confusion_matrix", "labels", "support"):
+            continue
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, key + "."))
+        elif isinstance(v, (int, float)) and v is not None:
+            out[key] = float(v)
+    return out
+
+
+def summarize(folds):
+    """Mean and standard deviation of every numeric figure over folds."""
+    flat = [_flatten(f) for f in folds]
+    keys = sorted(set().union(*flat))
+    summary = {}
+    for key in keys:
+        values = np.array([f[key] for f in flat if key in f], dtype=float)
+        summary[key] = {
+            "mean": float(values.mean()),
+            "std": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+            "n": int(len(values)),
+        }
+    return summary

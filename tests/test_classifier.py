@@ -1,0 +1,289 @@
+"""DualNetClassifier: the sklearn/skorch contract and behaviour on tiny data."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.pipeline import make_pipeline
+
+from skdualnet import (
+    DualNetClassifier,
+    LightCurves,
+    Normalizer,
+    PhaseFolder,
+    SequenceSegmenter,
+)
+from skdualnet._gmm import sample_energy
+
+from .conftest import TINY_NET
+
+
+def front_end():
+    return [PhaseFolder(), SequenceSegmenter(n_obs=25), Normalizer()]
+
+
+@pytest.fixture(scope="module")
+def fitted_pipeline(tiny_data):
+    X, y = tiny_data
+    pipe = make_pipeline(*front_end(), DualNetClassifier(**TINY_NET))
+    return pipe.fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def normalized(tiny_data, tiny_test_data):
+    fe = make_pipeline(*front_end())
+    return (
+        fe.fit_transform(tiny_data[0]),
+        tiny_data[1],
+        fe.transform(tiny_test_data[0]),
+        tiny_test_data[1],
+    )
+
+
+def test_pipeline_beats_chance_by_a_wide_margin(fitted_pipeline, tiny_test_data):
+    X, y = tiny_test_data
+    accuracy = fitted_pipeline.score(X, y)
+    # 4 balanced classes: chance is 0.25
+    assert accuracy >= 0.7, accuracy
+
+
+def test_random_forest_on_embeddings_beats_chance(
+    fitted_pipeline, tiny_data, tiny_test_data
+):
+    features = fitted_pipeline[:-1]
+    clf = fitted_pipeline[-1]
+    rf = RandomForestClassifier(n_estimators=100, random_state=0)
+    rf.fit(clf.transform(features.transform(tiny_data[0])), tiny_data[1])
+    Z_test = clf.transform(features.transform(tiny_test_data[0]))
+    assert Z_test.shape == (len(tiny_test_data[1]), 8 + 2 + 3)
+    assert rf.score(Z_test, tiny_test_data[1]) >= 0.7
+
+
+def test_outputs_are_per_star(fitted_pipeline, tiny_test_data):
+    X, y = tiny_test_data
+    clf = fitted_pipeline[-1]
+    proba = fitted_pipeline.predict_proba(X)
+    assert proba.shape == (len(y), len(clf.classes_))
+    np.testing.assert_allclose(proba.sum(1), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(
+        fitted_pipeline.predict(X), clf.classes_[proba.argmax(1)]
+    )
+    assert set(clf.classes_) == set(y)
+    scores = fitted_pipeline.score_samples(X)
+    assert scores.shape == (len(y),) and np.isfinite(scores).all()
+
+
+def test_score_samples_is_minus_mean_segment_energy(fitted_pipeline, tiny_test_data):
+    # sequences of 50 observations: every test star (30-50 obs) has one segment
+    front = make_pipeline(PhaseFolder(), SequenceSegmenter(n_obs=50), Normalizer())
+    Xs = front.transform(tiny_test_data[0])
+    clf = fitted_pipeline[-1]
+    assert all(len(s) == 1 for s in Xs.segments)
+    z = torch.as_tensor(clf.transform(Xs))
+    energy = sample_energy(
+        z,
+        torch.as_tensor(clf.weights_),
+        torch.as_tensor(clf.means_),
+        torch.as_tensor(clf.covariances_),
+    ).numpy()
+    np.testing.assert_allclose(clf.score_samples(Xs), -energy, rtol=1e-5)
+
+
+def test_fitted_mixture_and_novelty_threshold(fitted_pipeline):
+    clf = fitted_pipeline[-1]
+    k, d = len(clf.classes_), clf.module_.n_latent
+    assert clf.weights_.shape == (k,) and np.isclose(clf.weights_.sum(), 1)
+    assert clf.means_.shape == (k, d) and clf.covariances_.shape == (k, d, d)
+    np.testing.assert_allclose(clf.covariances_, clf.covariances_.transpose(0, 2, 1))
+    assert np.all(np.linalg.eigvalsh(clf.covariances_) > 0)
+    # 95th percentile of energies: about 5 % of training stars are "novel"
+    frac = np.mean(clf.training_scores_ < clf.offset_)
+    assert 0.02 <= frac <= 0.08
+    clf80 = pickle.loads(pickle.dumps(clf))
+    clf80.set_novelty_threshold(percentile=80)
+    assert np.isclose(np.mean(clf80.training_scores_ < clf80.offset_), 0.2, atol=0.03)
+    by_fpr = pickle.loads(pickle.dumps(clf)).set_novelty_threshold(fpr=0.2)
+    assert by_fpr.offset_ == clf80.offset_
+    with pytest.raises(ValueError, match="not both"):
+        clf80.set_novelty_threshold(percentile=80, fpr=0.2)
+
+
+def test_novel_stars_score_lower(tiny_data):
+    from skdualnet.datasets import make_light_curves
+
+    X, y = tiny_data
+    pipe = make_pipeline(
+        *front_end(), DualNetClassifier(**{**TINY_NET, "max_epochs": 8})
+    )
+    pipe.fit(X, y)
+    Xk, _ = make_light_curves(
+        n_per_class=10,
+        classes=["EB", "M", "RRAB", "DSCT"],
+        n_obs=(30, 50),
+        random_state=5,
+    )
+    Xv, _ = make_light_curves(
+        n_per_class=40,
+        classes=[],
+        novel_classes=["VAR"],
+        n_obs=(30, 50),
+        random_state=5,
+    )
+    assert np.median(pipe.score_samples(Xv)) < np.median(pipe.score_samples(Xk))
+    flags = pipe[-1].predict_novelty(pipe[:-1].transform(Xv))
+    assert flags.dtype == bool and flags.shape == (40,)
+
+
+def test_clone_keeps_params_and_drops_fitted_state(fitted_pipeline):
+    clf = fitted_pipeline[-1]
+    fresh = clone(clf)
+    assert fresh.get_params()["module__embedding_size"] == 8
+    assert fresh.get_params()["max_epochs"] == TINY_NET["max_epochs"]
+    for attr in ("module_", "weights_", "offset_", "classes_inferred_"):
+        assert not hasattr(fresh, attr)
+
+
+def test_pickle_round_trip_predicts_the_same(fitted_pipeline, tiny_test_data):
+    X, _ = tiny_test_data
+    again = pickle.loads(pickle.dumps(fitted_pipeline))
+    np.testing.assert_array_equal(
+        again.predict_proba(X), fitted_pipeline.predict_proba(X)
+    )
+    np.testing.assert_array_equal(
+        again.score_samples(X), fitted_pipeline.score_samples(X)
+    )
+
+
+def test_same_random_state_same_predictions(normalized):
+    Xtr, ytr, Xte, _ = normalized
+    a = DualNetClassifier(**TINY_NET).fit(Xtr, ytr)
+    b = DualNetClassifier(**TINY_NET).fit(Xtr, ytr)
+    np.testing.assert_array_equal(a.predict_proba(Xte), b.predict_proba(Xte))
+    c = DualNetClassifier(**{**TINY_NET, "random_state": 1}).fit(Xtr, ytr)
+    assert not np.array_equal(a.predict_proba(Xte), c.predict_proba(Xte))
+
+
+def test_fit_leaves_global_rng_untouched(normalized):
+    Xtr, ytr, _, _ = normalized
+    state = torch.random.get_rng_state()
+    np_state = np.random.get_state()[1].copy()
+    DualNetClassifier(**{**TINY_NET, "max_epochs": 1}).fit(Xtr, ytr)
+    assert torch.equal(state, torch.random.get_rng_state())
+    np.testing.assert_array_equal(np_state, np.random.get_state()[1])
+
+
+def test_grid_search_over_embedding_size(normalized):
+    Xtr, ytr, _, _ = normalized
+    gs = GridSearchCV(
+        DualNetClassifier(**TINY_NET),
+        {"module__embedding_size": [8, 16], "criterion__lambda_energy": [1e-3]},
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        error_score="raise",
+    )
+    gs.fit(Xtr, ytr)
+    assert gs.best_params_["module__embedding_size"] in (8, 16)
+    assert gs.best_params_["criterion__lambda_energy"] == 1e-3
+    assert (
+        gs.best_estimator_.module_.autoencoder.to_embedding.out_features
+        == (gs.best_params_["module__embedding_size"])
+    )
+    assert len(gs.cv_results_["mean_test_score"]) == 2
+    assert gs.best_score_ > 0.4  # 4 classes: chance is 0.25
+
+
+def test_pipeline_grid_search_reaches_front_end_and_module(tiny_data):
+    X, y = tiny_data
+    pipe = make_pipeline(
+        *front_end(), DualNetClassifier(**{**TINY_NET, "max_epochs": 2})
+    )
+    gs = GridSearchCV(
+        pipe,
+        {
+            "sequencesegmenter__n_obs": [25],
+            "dualnetclassifier__module__embedding_size": [8],
+        },
+        cv=2,
+    ).fit(X, y)
+    assert gs.best_params_ == {
+        "dualnetclassifier__module__embedding_size": 8,
+        "sequencesegmenter__n_obs": 25,
+    }
+
+
+def test_sequential_training_freezes_autoencoder_in_second_half(normalized):
+    Xtr, ytr, Xte, yte = normalized
+    clf = DualNetClassifier(**{**TINY_NET, "training": "sequential"}).fit(Xtr, ytr)
+    assert clf.criterion_.stage == "estimation"
+    assert all(p.requires_grad for p in clf.module_.parameters())  # released at end
+    # stage 1 trains only the autoencoder: estimation weights untouched at epoch 2
+    from skorch.callbacks import Callback
+
+    class Snapshot(Callback):
+        def on_epoch_end(self, net, **kw):
+            e = len(net.history)
+            self.__dict__[f"ae{e}"] = (
+                net.module_.autoencoder.to_embedding.weight.clone()
+            )
+            self.__dict__[f"est{e}"] = net.module_.estimation.output.weight.clone()
+
+    snap = Snapshot()
+    DualNetClassifier(
+        **{**TINY_NET, "training": "sequential"}, callbacks=[("s", snap)]
+    ).fit(Xtr, ytr)
+    assert torch.equal(snap.est1, snap.est2)  # autoencoder stage
+    assert not torch.equal(snap.ae1, snap.ae2)
+    assert torch.equal(snap.ae3, snap.ae4)  # estimation stage: encoder frozen
+    assert not torch.equal(snap.est3, snap.est4)
+
+
+def test_raw_list_input_runs_default_front_end():
+    rng = np.random.default_rng(0)
+    curves, y = [], []
+    for i in range(24):
+        t = np.sort(rng.uniform(0, 60, 40))
+        p = 0.5 if i % 2 else 7.0
+        curves.append(np.c_[t, 12 + np.sin(2 * np.pi * t / p), np.full(40, 0.05)])
+        y.append(i % 2)
+    clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 2, "train_split": None})
+    clf.fit(curves, y)
+    assert clf.predict(curves).shape == (24,)
+    assert set(clf.classes_) == {0, 1}
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        (np.zeros(10), "one class only"),
+        (np.zeros(9), "one label per star"),
+    ],
+)
+def test_bad_labels(y, match):
+    X = LightCurves.from_arrays(
+        [np.c_[np.arange(20.0), np.sin(np.arange(20.0)), np.ones(20)]] * 10,
+        period=np.ones(10),
+    )
+    with pytest.raises(ValueError, match=match):
+        DualNetClassifier(**TINY_NET).fit(X, y)
+
+
+def test_bad_params():
+    X = LightCurves.from_arrays(
+        [np.c_[np.arange(20.0), np.sin(np.arange(20.0)), np.ones(20)]] * 4,
+        period=np.ones(4),
+    )
+    with pytest.raises(ValueError, match="training must be"):
+        DualNetClassifier(training="both").fit(X, [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="novelty_percentile"):
+        DualNetClassifier(novelty_percentile=100).fit(X, [0, 1, 0, 1])
+
+
+def test_nan_loss_stops_with_clear_error(normalized):
+    Xtr, ytr, _, _ = normalized
+    # an absurd learning rate blows the weights up after one step
+    clf = DualNetClassifier(**{**TINY_NET, "lr": 1e30, "max_epochs": 2})
+    with pytest.raises(FloatingPointError, match="Non-finite training loss"):
+        clf.fit(Xtr, ytr)

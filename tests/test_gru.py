@@ -1,0 +1,180 @@
+"""Known-answer tests of ``skdualnet._gru`` against ``torch.nn.GRU``."""
+
+import pytest
+import torch
+from torch import nn
+
+from skdualnet._gru import GRU, denormals_flushed, flush_denormal
+
+TOL = {torch.float32: 2e-5, torch.float64: 1e-10}
+
+
+def _pair(input_size, hidden, layers, dtype, seed=0):
+    torch.manual_seed(seed)
+    ours = GRU(input_size, hidden, layers).to(dtype)
+    ref = nn.GRU(input_size, hidden, layers, batch_first=True).to(dtype)
+    ref.load_state_dict(ours.state_dict())
+    return ours, ref
+
+
+def _grads(loss, tensors):
+    return torch.autograd.grad(loss, tensors, allow_unused=False)
+
+
+def _close(a, b, dtype):
+    tol = TOL[dtype]
+    torch.testing.assert_close(a, b, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("layers", [1, 2])
+def test_matches_nn_gru(dtype, layers):
+    ours, ref = _pair(3, 8, layers, dtype)
+    ours.train()
+    ref.train()
+    x = torch.randn(5, 11, 3, dtype=dtype, requires_grad=True)
+    out, h_n = ours(x)
+    out_ref, h_ref = ref(x)
+    _close(out, out_ref, dtype)
+    _close(h_n, h_ref, dtype)
+    g_out, g_h = torch.randn_like(out), torch.randn_like(h_n)
+    grads = _grads((out * g_out).sum() + (h_n * g_h).sum(), [x, *ours.parameters()])
+    grads_ref = _grads(
+        (out_ref * g_out).sum() + (h_ref * g_h).sum(), [x, *ref.parameters()]
+    )
+    for g, g_ref in zip(grads, grads_ref, strict=True):
+        _close(g, g_ref, dtype)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_input_proj_matches_concatenated_input(dtype):
+    n_extra, hidden = 4, 6
+    ours, _ = _pair(2, hidden, 2, dtype)
+    _, ref = _pair(2 + n_extra, hidden, 2, dtype, seed=1)
+    # ref's layer-0 input weights = [ours' weights | a projection of the extra]
+    proj = torch.randn(3 * hidden, n_extra, dtype=dtype, requires_grad=True)
+    with torch.no_grad():
+        for name, p in ours.named_parameters():
+            if name == "weight_ih_l0":
+                getattr(ref, name).copy_(torch.cat((p, proj), dim=1))
+            else:
+                getattr(ref, name).copy_(p)
+    x = torch.randn(3, 9, 2, dtype=dtype, requires_grad=True)
+    e = torch.randn(3, n_extra, dtype=dtype, requires_grad=True)
+    out, h_n = ours(x, input_proj=e @ proj.t())
+    x_cat = torch.cat((x, e[:, None].expand(-1, 9, -1)), dim=-1)
+    out_ref, h_ref = ref(x_cat)
+    _close(out, out_ref, dtype)
+    _close(h_n, h_ref, dtype)
+    g_out = torch.randn_like(out)
+    grads = _grads((out * g_out).sum() + h_n.sum(), [x, e, proj, *ours.parameters()])
+    grads_ref = _grads((out_ref * g_out).sum() + h_ref.sum(), [x, e, *ref.parameters()])
+    g_w_ref = grads_ref[2]  # ref.weight_ih_l0 = [ours.weight_ih_l0 | proj]
+    _close(grads[2], g_w_ref[:, 2:], dtype)
+    _close(grads[3], g_w_ref[:, :2], dtype)
+    pairs = [*zip(grads[:2], grads_ref[:2]), *zip(grads[4:], grads_ref[3:])]
+    for g, g_ref in pairs:
+        _close(g, g_ref, dtype)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_mask_matches_unpadded_prefix(dtype):
+    ours, ref = _pair(2, 7, 2, dtype)
+    lengths = [10, 6, 1, 8]
+    x = torch.randn(len(lengths), 10, 2, dtype=dtype, requires_grad=True)
+    mask = torch.arange(10) < torch.tensor(lengths)[:, None]
+    out, h_n = ours(x, mask=mask)
+    g_out = torch.randn_like(out)
+    loss = (out * g_out).sum() + h_n.sum()
+    grads = _grads(loss, [x, *ours.parameters()])
+    grads_ref = [torch.zeros_like(g) for g in grads]
+    for i, n in enumerate(lengths):
+        xi = x[i : i + 1, :n]
+        out_i, h_i = ref(xi)
+        _close(out[i, :n], out_i[0], dtype)
+        _close(h_n[:, i], h_i[:, 0], dtype)
+        # at padding the output repeats the last state
+        _close(out[i, n:], out_i[0, -1].expand(10 - n, -1), dtype)
+        # gradient of the padded outputs flows into the last valid state
+        g_i = g_out[i : i + 1, :n].clone()
+        g_i[:, -1] += g_out[i, n:].sum(0)
+        loss_i = (out_i * g_i).sum() + h_i.sum()
+        for acc, g in zip(
+            grads_ref, _grads(loss_i, [x, *ref.parameters()]), strict=True
+        ):
+            acc += g
+    for g, g_ref in zip(grads, grads_ref, strict=True):
+        _close(g, g_ref, dtype)
+
+
+def test_dropout_only_in_training_and_between_layers():
+    torch.manual_seed(0)
+    gru = GRU(2, 5, 2, dropout=0.5)
+    x = torch.randn(3, 6, 2)
+    gru.eval()
+    ref = nn.GRU(2, 5, 2, batch_first=True)
+    ref.load_state_dict(gru.state_dict())
+    out, _ = gru(x)
+    _close(out, ref(x)[0], torch.float32)
+    gru.train()
+    out_a, _ = gru(x)
+    out_b, _ = gru(x)
+    assert not torch.allclose(out_a, out_b)
+    single = GRU(2, 5, 1, dropout=0.5).train()
+    torch.testing.assert_close(single(x)[0], single(x)[0])
+
+
+def test_inference_path_matches_training_path():
+    torch.manual_seed(0)
+    gru = GRU(3, 6, 2)
+    x = torch.randn(4, 7, 3)
+    mask = torch.arange(7) < torch.tensor([7, 3, 5, 1])[:, None]
+    with torch.no_grad():
+        out_ng, h_ng = gru(x, mask=mask, input_proj=torch.ones(4, 18))
+    out, h_n = gru(x, mask=mask, input_proj=torch.ones(4, 18))
+    torch.testing.assert_close(out, out_ng)
+    torch.testing.assert_close(h_n, h_ng)
+
+
+def test_gradcheck_float64():
+    torch.manual_seed(0)
+    gru = GRU(2, 3, 2).double()
+    x = torch.randn(2, 4, 2, dtype=torch.float64, requires_grad=True)
+    proj = torch.randn(2, 9, dtype=torch.float64, requires_grad=True)
+    mask = torch.tensor([[True] * 4, [True, True, False, False]])
+    names = [n for n, _ in gru.named_parameters()]
+
+    def fn(x, proj, *weights):
+        params = dict(zip(names, weights, strict=True))
+        return torch.func.functional_call(
+            gru, params, (x,), {"mask": mask, "input_proj": proj}
+        )
+
+    weights = [p.detach().clone().requires_grad_() for p in gru.parameters()]
+    assert torch.autograd.gradcheck(fn, (x, proj, *weights))
+
+
+def test_flush_denormal_restores_state():
+    torch.set_flush_denormal(False)
+    assert not denormals_flushed()
+    with flush_denormal() as supported:
+        assert denormals_flushed() == supported
+        with flush_denormal(False):
+            assert not denormals_flushed()
+        assert denormals_flushed() == supported
+    assert not denormals_flushed()
+    with pytest.raises(RuntimeError), flush_denormal():
+        raise RuntimeError
+    assert not denormals_flushed()
+
+
+def test_reused_buffers_do_not_clobber_live_results():
+    torch.manual_seed(0)
+    gru = GRU(2, 4, 2)
+    out_a, h_a = gru(torch.randn(3, 5, 2))
+    kept = out_a.detach().clone(), h_a.detach().clone()
+    for _ in range(3):
+        out_b, h_b = gru(torch.randn(3, 5, 2))
+        (out_b.sum() + h_b.sum()).backward()
+    torch.testing.assert_close(out_a.detach(), kept[0])
+    torch.testing.assert_close(h_a.detach(), kept[1])

@@ -1,0 +1,156 @@
+"""PhaseFolder, SequenceSegmenter and Normalizer: known answers and contracts."""
+
+import numpy as np
+import pytest
+
+from skdualnet import LightCurves, Normalizer, PhaseFolder, SequenceSegmenter
+
+
+def test_phase_folder_known_answer():
+    period = 2.5
+    rng = np.random.default_rng(0)
+    phase = rng.uniform(0, 1, 40)
+    k = rng.integers(0, 100, 40)
+    t = k * period + phase * period
+    order = np.argsort(t)
+    X = LightCurves.from_arrays([np.c_[t, phase, phase + 1][order]], period=[period])
+    out = PhaseFolder().fit_transform(X)
+    np.testing.assert_allclose(out.phase[0], phase[order], atol=1e-9)
+    assert out.stage == "folded" and len(out) == 1
+
+
+def test_phase_folder_estimates_missing_periods_only():
+    rng = np.random.default_rng(1)
+    t = np.sort(rng.uniform(0, 300, 150))
+    true = 0.7
+    mag = 12 + 0.5 * np.sin(2 * np.pi * t / true) + rng.normal(0, 0.02, t.size)
+    curve = np.c_[t, mag, np.full(t.size, 0.02)]
+    X = LightCurves.from_arrays([curve, curve], period=[np.nan, 3.0])
+    out = PhaseFolder().fit_transform(X)
+    assert abs(out.period[0] - true) / true < 1e-3
+    assert out.period[1] == 3.0  # a catalogue period is kept
+    assert out.period_power[0] > 0.5 and not out.period_flag[0]
+    again = PhaseFolder(estimate="always").fit_transform(X)
+    assert abs(again.period[1] - true) / true < 1e-3
+
+
+def test_phase_folder_never_names_the_star():
+    X = LightCurves.from_arrays(
+        [np.ones((20, 3))] * 2, period=[1.0, 0.0], ids=["a", "b"]
+    )
+    with pytest.raises(ValueError, match=r"star 1 \(id 'b'\)"):
+        PhaseFolder(estimate="never").fit_transform(X)
+
+
+def _raw(n, period=None):
+    t = np.arange(n, dtype=float) * 1.37
+    return LightCurves.from_arrays(
+        [np.c_[t, np.sin(t), np.full(n, 0.1)]],
+        period=None if period is None else [period],
+    )
+
+
+@pytest.mark.parametrize(
+    "remainder, n, expected_lengths",
+    [
+        ("overlap", 250, [100, 100, 100]),
+        ("pad", 250, [100, 100, 50]),
+        ("drop", 250, [100, 100]),
+        ("overlap", 200, [100, 100]),
+        ("overlap", 40, [40]),  # short curve: one padded sequence
+        ("pad", 205, [100, 100]),  # remainder below min_obs is not kept
+    ],
+)
+def test_segmenter_remainder_policies(remainder, n, expected_lengths):
+    X = PhaseFolder().fit_transform(_raw(n, period=3.0))
+    out = SequenceSegmenter(n_obs=100, remainder=remainder).fit_transform(X)
+    assert len(out) == 1
+    assert out.mask[0].sum(1).tolist() == expected_lengths
+    assert out.segments[0].shape == (len(expected_lengths), 100, 3)
+    for seg, m in zip(out.segments[0], out.mask[0]):
+        assert np.all(np.diff(seg[m, 0]) >= 0)  # sorted by phase
+        assert np.all(m[: m.sum()]) and not np.any(m[m.sum() :])  # pad at end
+
+
+def test_segmenter_overlap_uses_last_observations():
+    X = PhaseFolder().fit_transform(_raw(250, period=3.0))
+    out = SequenceSegmenter(n_obs=100).fit_transform(X)
+    last = np.sort(X.curves[0][150:, 1])
+    np.testing.assert_allclose(np.sort(out.segments[0][2, :, 1]), last, rtol=1e-6)
+
+
+def test_segmenter_unfolded_keeps_time_order():
+    out = SequenceSegmenter(n_obs=50).fit_transform(_raw(50))
+    np.testing.assert_allclose(
+        out.segments[0][0, :, 0], np.arange(50) * 1.37, rtol=1e-6
+    )
+
+
+def test_segmenter_too_short_names_star_and_max_segments():
+    with pytest.raises(ValueError, match="star 0.*min_obs=10"):
+        SequenceSegmenter().fit_transform(_raw(5))
+    out = SequenceSegmenter(n_obs=10, max_segments=3).fit_transform(_raw(100))
+    assert out.segments[0].shape[0] == 3
+
+
+def test_normalizer_mean_zero_std_one_and_scaled_errors():
+    rng = np.random.default_rng(3)
+    curves = [
+        np.c_[
+            np.sort(rng.uniform(0, 50, 80)), rng.normal(14, 0.3, 80), np.full(80, 0.06)
+        ]
+        for _ in range(3)
+    ]
+    X = LightCurves.from_arrays(curves, period=[0.9, 1.9, 4.0])
+    seg = SequenceSegmenter(n_obs=30, remainder="pad").fit_transform(
+        PhaseFolder().fit_transform(X)
+    )
+    out = Normalizer().fit_transform(seg)
+    for i in range(3):
+        for k, (s, m) in enumerate(zip(out.segments[i], out.mask[i])):
+            x = s[m, 1]
+            raw = seg.segments[i][k][m, 1].astype(float)
+            assert abs(x.mean()) < 1e-5 and abs(x.std() - 1) < 1e-4
+            np.testing.assert_allclose(s[m, 2], 0.06 / raw.std(), rtol=1e-4)
+            np.testing.assert_allclose(
+                out.aux[i][k, :2], [raw.mean(), np.log10(raw.std())], rtol=1e-5
+            )
+            assert s[0, 0] == 0 and np.all(s[m, 0] >= 0)  # lags
+            np.testing.assert_allclose(
+                np.cumsum(s[m, 0]),
+                seg.segments[i][k][m, 0] - seg.segments[i][k][0, 0],
+                atol=1e-6,
+            )
+            assert np.all(s[~m, 1] == 0)
+        np.testing.assert_allclose(out.aux[i][:, 2], np.log10(X.period[i]), rtol=1e-6)
+
+
+def test_normalizer_constant_magnitudes_and_features():
+    t = np.linspace(0, 10, 40)
+    X = LightCurves.from_arrays(
+        [np.c_[t, np.full(40, 13.0), np.full(40, 0.1)]],
+        period=[2.0],
+        features=[[1.5, -2]],
+    )
+    out = Normalizer().fit_transform(PhaseFolder().fit_transform(X))
+    assert np.all(out.segments[0][:, :, 1] == 0)
+    assert np.isfinite(out.segments[0]).all()
+    np.testing.assert_allclose(
+        out.aux[0][0], [13, -3, np.log10(2.0), 1.5, -2], rtol=1e-6
+    )
+
+
+def test_normalizer_explains_difference_from_sklearn():
+    assert "sklearn.preprocessing.Normalizer" in Normalizer.__doc__
+
+
+def test_transformers_never_change_the_number_of_stars():
+    rng = np.random.default_rng(0)
+    curves = [
+        np.c_[np.sort(rng.uniform(0, 40, n)), rng.normal(size=n), np.ones(n)]
+        for n in (12, 230, 57)
+    ]
+    X = LightCurves.from_arrays(curves, period=[1.0, 2.0, 3.0])
+    for step in (PhaseFolder(), SequenceSegmenter(n_obs=50), Normalizer()):
+        X = step.fit_transform(X)
+        assert len(X) == 3
