@@ -47,7 +47,7 @@ def detect_format(folder):
     return "asassn"
 
 
-def load_folder(folder, fmt="auto", band=None, on_error="skip", **asassn_kwargs):
+def load_folder(folder, fmt="auto", band=None, on_error="skip", min_obs=200):
     """Load ``(X, y)`` from a folder in one of the supported formats."""
     from . import datasets
 
@@ -61,7 +61,7 @@ def load_folder(folder, fmt="auto", band=None, on_error="skip", **asassn_kwargs)
     if fmt == "s82":
         return datasets.load_s82_rrlyrae(folder, band=band or "g", on_error=on_error)
     return datasets.load_asassn(
-        folder, band=band or "V", on_error=on_error, **asassn_kwargs
+        folder, band=band or "V", on_error=on_error, min_obs=min_obs
     )
 
 
@@ -188,7 +188,7 @@ def cmd_fit(args):
     from ._persistence import save_model
     from ._protocol import make_default_model
 
-    X, y = load_folder(args.data, args.format, args.band)
+    X, y = load_folder(args.data, args.format, args.band, min_obs=args.min_obs)
     known = ~np.isin(y, NOVEL_LABELS)
     _log(f"loaded {len(y)} stars; training on {known.sum()} of known classes")
     model = make_default_model(n_obs=args.n_obs, **_classifier_params(args))
@@ -202,7 +202,7 @@ def cmd_predict(args):
     from ._persistence import load_model
 
     model = load_model(args.model)
-    X, _ = load_folder(args.data, args.format, args.band)
+    X, _ = load_folder(args.data, args.format, args.band, min_obs=args.min_obs)
     front, clf = model[:-1], model[-1]
     Xn = front.transform(X)
     proba = clf.predict_proba(Xn)
@@ -244,7 +244,7 @@ def cmd_predict(args):
 def cmd_evaluate(args):
     from ._protocol import make_default_model, run_protocol
 
-    X, y = load_folder(args.data, args.format, args.band)
+    X, y = load_folder(args.data, args.format, args.band, min_obs=args.min_obs)
     _log(
         f"loaded {len(y)} stars: "
         + ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True)))
@@ -285,6 +285,12 @@ def build_parser():
                 choices=["auto", "asassn", "richards2012", "eros1", "s82"],
             )
             p.add_argument("--band", default=None, help="photometric band to read")
+            p.add_argument(
+                "--min-obs",
+                type=int,
+                default=200,
+                help="ASAS-SN: fewest observations a star needs (200)",
+            )
         p.add_argument(
             "--epochs",
             type=int,
@@ -331,6 +337,7 @@ def build_parser():
         choices=["auto", "asassn", "richards2012", "eros1", "s82"],
     )
     p.add_argument("--band", default=None)
+    p.add_argument("--min-obs", type=int, default=200)
     p.add_argument("--model", required=True, help="model file from `skdualnet fit`")
     p.add_argument("--out", default="-", help="CSV file (default: standard output)")
     p.set_defaults(func=cmd_predict)

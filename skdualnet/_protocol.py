@@ -54,7 +54,8 @@ def evaluate_split(
     model.fit(X[train], y[train])
     fit_seconds = time.perf_counter() - t0
     front, clf = model[:-1], model[-1]
-    X_test, X_novel = front.transform(X[test]), front.transform(X[novel])
+    X_test = front.transform(X[test])
+    X_novel = front.transform(X[novel]) if len(novel) else None
     labels = clf.classes_
     report = {
         "n_train": int(len(train)),

@@ -194,6 +194,35 @@ def test_search_finds_exhaustive_exact_best(seed):
     assert result.power >= power[best] - 1e-12
 
 
+@pytest.mark.parametrize("amplitude", [0.03, 0.2])
+def test_search_two_harmonics_finds_exhaustive_best(rng, amplitude):
+    t = seasonal_times(rng, n_obs=200, span=1200)
+    err = rng.uniform(0.02, 0.08, t.size)
+    mag = 13 + amplitude * sawtooth(t / 0.73) + err * rng.normal(size=t.size)
+    result = estimate_period(t, mag, err, min_period=0.25, n_harmonics=2)
+    df = 1 / (5 * (t.max() - t.min()))
+    grid = df * np.arange(math.ceil(1 / (t.max() - t.min()) / df), 4 / df + 1)
+    power = lomb_scargle(t, mag, err, grid, n_harmonics=2, method="fast")
+    assert abs(1 / result.period - grid[np.argmax(power)]) <= df
+    if amplitude > 0.1:
+        assert result.period == pytest.approx(0.73, rel=1e-3)
+
+
+def test_direct_and_fast_paths_agree(rng, monkeypatch):
+    import skdualnet._periodogram as module
+
+    t = seasonal_times(rng, n_obs=80, span=400)
+    err = rng.uniform(0.02, 0.08, t.size)
+    mag = 13 + 0.1 * sawtooth(t / 2.37) + err * rng.normal(size=t.size)
+    monkeypatch.setattr(module, "_DIRECT_LIMIT", 10**12)
+    direct = estimate_period(t, mag, err, min_period=0.2)
+    monkeypatch.setattr(module, "_DIRECT_LIMIT", 0)
+    fast = estimate_period(t, mag, err, min_period=0.2)
+    assert fast.n_frequencies == direct.n_frequencies
+    for a, b in zip(fast, direct):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-12)
+
+
 def test_alias_flag(rng):
     t = seasonal_times(rng, jitter=0.12)
     err = np.full(t.size, 0.02)

@@ -1,0 +1,73 @@
+"""Model files: round trip, format version, clear errors."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from skdualnet import DualNetClassifier
+from skdualnet._persistence import FORMAT_VERSION, load_model, save_model
+
+from .conftest import TINY_NET
+
+
+@pytest.fixture(scope="module")
+def fitted(tiny_folded):
+    X, y = tiny_folded
+    return DualNetClassifier(**{**TINY_NET, "max_epochs": 2}).fit(X, y), X
+
+
+def test_round_trip_is_bit_identical(fitted, tmp_path):
+    clf, X = fitted
+    path = tmp_path / "m.skdn"
+    save_model(clf, path)
+    again = load_model(path)
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(again.score_samples(X), clf.score_samples(X))
+    np.testing.assert_array_equal(again.transform(X), clf.transform(X))
+
+
+def test_skorch_save_load_params_round_trip(fitted, tmp_path):
+    clf, X = fitted
+    f = tmp_path / "params.pt"
+    clf.save_params(f_params=f)
+    other = DualNetClassifier(
+        **{**TINY_NET, "max_epochs": 2}, classes=list(clf.classes_)
+    )
+    other.initialize()
+    other.load_params(f_params=f)
+    np.testing.assert_array_equal(
+        other.forward(X[:5])[0].numpy(), clf.forward(X[:5])[0].numpy()
+    )
+
+
+def test_newer_format_is_refused_with_advice(fitted, tmp_path):
+    clf, _ = fitted
+    path = tmp_path / "future.skdn"
+    payload = {
+        "magic": "skdualnet-model",
+        "format_version": FORMAT_VERSION + 1,
+        "skdualnet": "99.0",
+        "model": clf,
+    }
+    path.write_bytes(pickle.dumps(payload))
+    with pytest.raises(ValueError, match="upgrade skdualnet"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"garbage", pickle.dumps({"a": 1})])
+def test_corrupt_or_foreign_files_raise_value_error(tmp_path, content):
+    path = tmp_path / "bad.skdn"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="skdualnet model"):
+        load_model(path)
+
+
+def test_truncated_file_raises_value_error(fitted, tmp_path):
+    clf, _ = fitted
+    path = tmp_path / "m.skdn"
+    save_model(clf, path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="truncated"):
+        load_model(path)
