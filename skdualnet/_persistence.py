@@ -2,6 +2,7 @@
 
 import pickle
 import platform
+import warnings
 
 import sklearn
 import skorch
@@ -91,5 +92,26 @@ def load_model(path):
             f"{path}: model format {version} was written by skdualnet "
             f"{payload.get('skdualnet')}, newer than this skdualnet {__version__} "
             f"(reads formats <= {FORMAT_VERSION}); upgrade skdualnet"
+        )
+    written = {
+        name: payload.get(name) for name in ("skdualnet", "torch", "skorch", "sklearn")
+    }
+    current = {
+        "skdualnet": __version__,
+        "torch": torch.__version__,
+        "skorch": skorch.__version__,
+        "sklearn": sklearn.__version__,
+    }
+    changed = [
+        f"{k} {written[k]} -> {current[k]}"
+        for k in current
+        if written[k] is not None and written[k] != current[k]
+    ]
+    if changed:
+        warnings.warn(
+            f"{path}: model written with other library versions ({', '.join(changed)})"
+            "; it loaded, but check its predictions, or re-train with `skdualnet fit`",
+            UserWarning,
+            stacklevel=2,
         )
     return payload["model"]

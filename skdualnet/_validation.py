@@ -190,6 +190,8 @@ class LightCurves:
 
 def _as_curve(curve, i, ids):
     name = _star_name(ids, i)
+    if np.iscomplexobj(curve):
+        raise ValueError(f"{name}: complex data not supported: light curves are real")
     try:
         arr = np.asarray(curve, dtype=np.float64)
     except (TypeError, ValueError) as exc:

@@ -5,6 +5,7 @@ classes) with ASAS-SN-like cadence; the ``load_*`` and ``read_*`` functions read
 survey formats into :class:`~skdualnet.LightCurves`.
 """
 
+from ._fetch import fetch_asassn_variables
 from ._readers import (
     RICHARDS_SUPERCLASS_MAP,
     SUPERCLASS_MAP,
@@ -23,6 +24,7 @@ from ._simulate import make_light_curves
 __all__ = [
     "RICHARDS_SUPERCLASS_MAP",
     "SUPERCLASS_MAP",
+    "fetch_asassn_variables",
     "from_long_format",
     "load_asas_richards2012",
     "load_asassn",

@@ -71,3 +71,31 @@ def test_truncated_file_raises_value_error(fitted, tmp_path):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ValueError, match="truncated"):
         load_model(path)
+
+
+def test_model_file_written_by_version_0_1_still_loads():
+    """tests/data/model_format1.skdn was written once by skdualnet 0.1.0."""
+    from pathlib import Path
+
+    from skdualnet.datasets import make_light_curves
+
+    data = Path(__file__).parent / "data"
+    model = load_model(data / "model_format1.skdn")
+    expected = np.load(data / "model_format1_expected.npz")
+    Xq, _ = make_light_curves(
+        n_per_class=2, classes=["EB", "M", "RRAB"], n_obs=(30, 40), random_state=1
+    )
+    np.testing.assert_allclose(model.predict_proba(Xq), expected["proba"], rtol=1e-5)
+    np.testing.assert_allclose(model.score_samples(Xq), expected["score"], rtol=1e-5)
+
+
+def test_other_library_versions_warn_but_load(fitted, tmp_path):
+    clf, X = fitted
+    path = tmp_path / "old.skdn"
+    save_model(clf, path)
+    payload = pickle.loads(path.read_bytes())
+    payload["torch"] = "1.0.0"
+    path.write_bytes(pickle.dumps(payload))
+    with pytest.warns(UserWarning, match=r"torch 1\.0\.0 -> "):
+        again = load_model(path)
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
