@@ -128,6 +128,7 @@ def _write_outputs(result, out_dir, title):
 # ----------------------------------------------------------------- commands
 def cmd_demo(args):
     from ._protocol import make_default_model, run_protocol
+    from ._simulate import KNOWN_CLASSES
     from .datasets import make_light_curves
 
     n_per_class = 12 if args.quick else args.n_per_class
@@ -138,35 +139,15 @@ def cmd_demo(args):
         f"simulating {n_per_class} stars per class for 8 classes and "
         f"{n_novel} novel (VAR) stars"
     )
+    counts = n_per_class
+    if n_novel != n_per_class:
+        counts = dict.fromkeys(KNOWN_CLASSES, n_per_class) | {"VAR": n_novel}
     X, y = make_light_curves(
-        n_per_class=n_per_class,
+        n_per_class=counts,
         novel_classes=["VAR"],
         n_obs=n_obs_range,
         random_state=args.seed,
     )
-    if n_novel != n_per_class:
-        keep = np.flatnonzero(y != "VAR")
-        var = np.flatnonzero(y == "VAR")
-        if n_novel > len(var):
-            Xv, yv = make_light_curves(
-                n_per_class={"VAR": n_novel},
-                classes=[],
-                novel_classes=["VAR"],
-                n_obs=n_obs_range,
-                random_state=args.seed + 1,
-            )
-            from ._validation import LightCurves
-
-            Xk = X[keep]
-            X = LightCurves(
-                Xk.curves + Xv.curves,
-                period=np.r_[Xk.period, Xv.period],
-                ids=np.r_[Xk.ids, Xv.ids],
-            )
-            y = np.r_[y[keep], yv]
-        else:
-            sel = np.r_[keep, var[:n_novel]]
-            X, y = X[sel], y[sel]
     params = _classifier_params(args)
     if args.quick:
         params.update(
