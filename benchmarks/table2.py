@@ -95,7 +95,7 @@ def classical_split(F, y, train, test, novel, seed):
         ),
         "novelty": novelty_metrics(
             iso.score_samples(F[test]),
-            iso.score_samples(F[novel]),
+            iso.score_samples(F[novel]) if len(novel) else np.zeros(0),
             iso.score_samples(F[train]),
         ),
     }
