@@ -109,6 +109,8 @@ def _row(name, s, key_acc, key_bal, nov):
         return f"{100 * m:.1f} ± {100 * sd:.1f}" if pct else f"{m:.3f} ± {sd:.3f}"
 
     cells = [f(key_acc), f(key_bal), f(nov + "auroc", pct=False)]
+    if nov + "auroc" not in s:  # no novel stars: no novelty figures
+        return f"| {name} | " + " | ".join(cells + ["n/a", "n/a"]) + " |"
     for p in ("p80", "p95"):
         cells.append(
             " / ".join(
