@@ -24,11 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from ._readers import (
+    _catalog_cuts,
     _csv_rows,
+    _normalize_name,
     _parse_catalog,
     _read_text,
     load_asassn,
-    map_variable_type,
     read_asassn_catalog,
     read_asassn_lightcurve,
 )
@@ -167,7 +168,7 @@ def _manual_help(folder, missing):
     )
 
 
-def _catalog_cuts(cat, missing_cols, kwargs):
+def _catalog_selection(cat, missing_cols, kwargs):
     """Rows passing ``load_asassn``'s catalogue-level cuts (its defaults)."""
     defaults = {
         name: p.default
@@ -175,19 +176,14 @@ def _catalog_cuts(cat, missing_cols, kwargs):
         if p.default is not inspect.Parameter.empty
     }
     opts = {**defaults, **kwargs}
-    types, inverse = np.unique(cat["type"], return_inverse=True)
-    mapped = np.array(
-        [map_variable_type(t, opts["mapping"]) for t in types] + [None], dtype=object
-    )[inverse.ravel()]
-    keep = np.array([label is not None for label in mapped], dtype=bool)
-    if not opts["include_novel"]:
-        keep &= mapped != "VAR"
-    if opts["min_probability"] is not None and "probability" not in missing_cols:
-        keep &= cat["probability"] >= opts["min_probability"]
-    if opts["mag_range"] is not None:
-        lo, hi = opts["mag_range"]
-        mm = cat["mean_mag"]
-        keep &= ~np.isfinite(mm) | ((mm > lo) & (mm < hi))
+    _, keep, _ = _catalog_cuts(
+        cat,
+        missing_cols,
+        mapping=opts["mapping"],
+        include_novel=opts["include_novel"],
+        min_probability=opts["min_probability"],
+        mag_range=opts["mag_range"],
+    )
     return keep
 
 
@@ -381,10 +377,10 @@ def fetch_asassn_variables(
         ) from None
     rows = [fields for _, fields in _csv_rows(text)]
     header, body = rows[0], rows[1:]
-    names = [re.sub(r"[^0-9a-z]+", "_", h.strip().lower()).strip("_") for h in header]
+    names = [_normalize_name(h) for h in header]
 
     # ------------------------------------------------------------ selection
-    keep = _catalog_cuts(cat, missing_cols, load_kwargs)
+    keep = _catalog_selection(cat, missing_cols, load_kwargs)
     if ids is not None:
         wanted = {str(i).strip() for i in np.atleast_1d(np.asarray(ids, dtype=str))}
         found = set()

@@ -497,6 +497,40 @@ def _parse_catalog(path):
     return out, keys, missing
 
 
+def _catalog_cuts(
+    cat, missing_cols, *, mapping, include_novel, min_probability, mag_range
+):
+    """The catalogue-level cuts of :func:`load_asassn`.
+
+    Returns ``(labels, keep, counts)``: the superclass of every catalogue row
+    (``None`` if unmapped), the rows that pass, and how many rows each cut
+    removed (keys ``unmapped``, ``novel``, ``probability``, ``magnitude``).
+    The probability cut is skipped when the catalogue has no such column; a
+    star without a catalogue mean magnitude passes the magnitude cut here.
+    """
+    counts = dict.fromkeys(("unmapped", "novel", "probability", "magnitude"), 0)
+    types, inverse = np.unique(cat["type"], return_inverse=True)
+    mapped = [map_variable_type(t, mapping) for t in types]
+    labels = np.array(mapped + [None], dtype=object)[inverse.ravel()]
+    keep = np.array([label is not None for label in labels], dtype=bool)
+    counts["unmapped"] = int((~keep).sum())
+    if not include_novel:
+        novel = keep & (labels == "VAR")
+        counts["novel"] = int(novel.sum())
+        keep &= ~novel
+    if min_probability is not None and "probability" not in missing_cols:
+        low = keep & ~(cat["probability"] >= min_probability)
+        counts["probability"] = int(low.sum())
+        keep &= ~low
+    if mag_range is not None:
+        lo, hi = mag_range
+        mm = cat["mean_mag"]
+        out = keep & np.isfinite(mm) & ~((mm > lo) & (mm < hi))
+        counts["magnitude"] = int(out.sum())
+        keep &= ~out
+    return labels, keep, counts
+
+
 def read_asassn_catalog(path):
     """Read an ASAS-SN variable-star catalogue CSV.
 
@@ -702,33 +736,22 @@ def load_asassn(
     )
     info["n_catalog"] = len(cat["ids"])
     info["non_detections"] = 0
-    types, inverse = np.unique(cat["type"], return_inverse=True)
-    mapped = [map_variable_type(t, mapping) for t in types]
-    labels = np.array(mapped + [None], dtype=object)[inverse.ravel()]
-    keep = np.array([label is not None for label in labels], dtype=bool)
-    info["unmapped"] = int((~keep).sum())
-    if not include_novel:
-        novel = keep & (labels == "VAR")
-        info["novel"] = int(novel.sum())
-        keep &= ~novel
-    if min_probability is not None:
-        if "probability" in missing_cols:
-            warnings.warn(
-                f"{cat_path}: no class-probability column; the min_probability "
-                "cut is not applied",
-                UserWarning,
-                stacklevel=2,
-            )
-        else:
-            low = keep & ~(cat["probability"] >= min_probability)
-            info["probability"] = int(low.sum())
-            keep &= ~low
-    if mag_range is not None:
-        lo, hi = mag_range
-        mm = cat["mean_mag"]
-        out = keep & np.isfinite(mm) & ~((mm > lo) & (mm < hi))
-        info["magnitude"] = int(out.sum())
-        keep &= ~out
+    if min_probability is not None and "probability" in missing_cols:
+        warnings.warn(
+            f"{cat_path}: no class-probability column; the min_probability "
+            "cut is not applied",
+            UserWarning,
+            stacklevel=2,
+        )
+    labels, keep, counts = _catalog_cuts(
+        cat,
+        missing_cols,
+        mapping=mapping,
+        include_novel=include_novel,
+        min_probability=min_probability,
+        mag_range=mag_range,
+    )
+    info.update(counts)
 
     curves, periods, ids, ys, fine, skipped = [], [], [], [], [], {}
     for i in np.flatnonzero(keep):
