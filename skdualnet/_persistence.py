@@ -16,6 +16,18 @@ FORMAT_VERSION = 1
 _MAGIC = "skdualnet-model"
 
 
+def _library_versions():
+    """Versions of the libraries a model file depends on, as stored in it."""
+    from . import __version__
+
+    return {
+        "skdualnet": __version__,
+        "torch": torch.__version__,
+        "skorch": skorch.__version__,
+        "sklearn": sklearn.__version__,
+    }
+
+
 def save_model(model, path):
     """Write a fitted estimator or Pipeline to ``path``.
 
@@ -29,15 +41,10 @@ def save_model(model, path):
         Typically a fitted Pipeline ending in :class:`~skdualnet.DualNetClassifier`.
     path : str or path-like
     """
-    from . import __version__
-
     payload = {
         "magic": _MAGIC,
         "format_version": FORMAT_VERSION,
-        "skdualnet": __version__,
-        "torch": torch.__version__,
-        "skorch": skorch.__version__,
-        "sklearn": sklearn.__version__,
+        **_library_versions(),
         "python": platform.python_version(),
         "model": model,
     }
@@ -93,19 +100,11 @@ def load_model(path):
             f"{payload.get('skdualnet')}, newer than this skdualnet {__version__} "
             f"(reads formats <= {FORMAT_VERSION}); upgrade skdualnet"
         )
-    written = {
-        name: payload.get(name) for name in ("skdualnet", "torch", "skorch", "sklearn")
-    }
-    current = {
-        "skdualnet": __version__,
-        "torch": torch.__version__,
-        "skorch": skorch.__version__,
-        "sklearn": sklearn.__version__,
-    }
+    current = _library_versions()
     changed = [
-        f"{k} {written[k]} -> {current[k]}"
+        f"{k} {payload[k]} -> {current[k]}"
         for k in current
-        if written[k] is not None and written[k] != current[k]
+        if payload.get(k) is not None and payload[k] != current[k]
     ]
     if changed:
         warnings.warn(
