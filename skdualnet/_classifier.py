@@ -1,11 +1,12 @@
 """DualNetClassifier: skorch glue around DualNetModule and DualNetLoss."""
 
+import math
 import numbers
 
 import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils import TransformerTags, check_random_state
+from sklearn.utils import Bunch, TransformerTags, check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skorch import NeuralNetClassifier
@@ -13,7 +14,6 @@ from skorch.callbacks import (
     Callback,
     EpochScoring,
     EpochTimer,
-    LRScheduler,
     PassthroughScoring,
     PrintLog,
 )
@@ -117,21 +117,60 @@ class SequentialTraining(Callback):
         net.module_.autoencoder.requires_grad_(not second)
 
 
-class CosineLR(LRScheduler):
-    """Cosine annealing of the learning rate to zero over ``net.max_epochs``.
+class CosineLR(Callback):
+    """Cosine annealing of the learning rate to ``eta_min`` over ``T_max`` epochs.
 
-    skorch's :class:`~skorch.callbacks.LRScheduler` with
-    ``CosineAnnealingLR``, whose ``T_max`` defaults to the net's
-    ``max_epochs`` when training starts (so ``set_params(max_epochs=...)``
-    and GridSearchCV over it keep the schedule consistent).
+    At the start of epoch ``e`` (counted from 0 in the net's history) the
+    learning rate of every parameter group is set to
+    ``eta_min + (lr - eta_min) * (1 + cos(pi * (e mod T_max) / T_max)) / 2``
+    with ``lr`` the net's ``lr`` -- the values of
+    ``torch.optim.lr_scheduler.CosineAnnealingLR``, restarted every ``T_max``
+    epochs (so :meth:`DualNetClassifier.partial_fit` anneals again).
+
+    The rate is a function of the history alone, not of scheduler state, so
+    a fit resumed from a :class:`skorch.callbacks.Checkpoint` (whose files
+    hold the history but no scheduler) continues the schedule exactly.
+
+    Parameters
+    ----------
+    T_max : int, default=None
+        Epochs of one cycle; ``None`` uses the net's ``max_epochs`` (so
+        ``set_params(max_epochs=...)`` and GridSearchCV over it keep the
+        schedule consistent).
+    eta_min : float, default=0.0
+        Learning rate at the end of the cycle.
+    event_name : str, default="event_lr"
+        History key under which the rate of each epoch is recorded
+        (``None`` records nothing).
     """
 
-    def __init__(self, policy=torch.optim.lr_scheduler.CosineAnnealingLR, **kwargs):
-        super().__init__(policy=policy, **kwargs)
+    def __init__(self, T_max=None, eta_min=0.0, event_name="event_lr"):
+        self.T_max = T_max
+        self.eta_min = eta_min
+        self.event_name = event_name
 
-    def _get_scheduler(self, net, policy, **scheduler_kwargs):
-        scheduler_kwargs.setdefault("T_max", max(1, int(net.max_epochs)))
-        return super()._get_scheduler(net, policy, **scheduler_kwargs)
+    def __setstate__(self, state):
+        # Models saved by skdualnet 0.1 hold the skorch LRScheduler this
+        # callback used to be; give them this one's parameters.
+        for key, value in (("T_max", None), ("eta_min", 0.0)):
+            state.setdefault(key, state.get("kwargs", {}).get(key, value))
+        state.setdefault("event_name", "event_lr")
+        self.__dict__.update(state)
+
+    def on_epoch_begin(self, net, **kwargs):
+        epoch = len(net.history) - 1
+        period = max(1, int(self.T_max if self.T_max is not None else net.max_epochs))
+        cos = math.cos(math.pi * (epoch % period) / period)
+        lr = self.eta_min + (net.lr - self.eta_min) * (1.0 + cos) / 2.0
+        for group in net.optimizer_.param_groups:
+            group["lr"] = lr
+        if self.event_name is not None:
+            net.history.record(self.event_name, lr)
+
+
+def _epoch_seed(seed, epoch):
+    """Seed of torch's generator for one epoch of a fit seeded with ``seed``."""
+    return int(np.random.SeedSequence([seed, epoch]).generate_state(1, np.uint64)[0])
 
 
 def _encoded_accuracy(net, X, y):
@@ -358,6 +397,31 @@ class DualNetClassifier(NeuralNetClassifier):
             )
         return loss
 
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        """Start a history row, then seed torch for this epoch.
+
+        The seed is drawn from the fit's seed and the epoch number, so the
+        batch order and dropout of epoch ``e`` do not depend on what ran
+        before it in this process: a fit resumed from a checkpoint draws the
+        same numbers as an uninterrupted one.
+        """
+        super().on_epoch_begin(
+            net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs
+        )
+        torch.manual_seed(_epoch_seed(self._torch_seed_, len(self.history) - 1))
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """skorch's loop; in :meth:`fit`, only the epochs the history lacks.
+
+        ``fit`` trains until the history holds ``max_epochs`` epochs. It
+        starts empty, unless a :class:`skorch.callbacks.LoadInitState` callback
+        restored a checkpoint, in which case training resumes where it was
+        interrupted. :meth:`partial_fit` always adds ``max_epochs`` epochs.
+        """
+        if epochs is None and getattr(self, "_in_fit_", False):
+            epochs = max(0, self.max_epochs - len(self.history))
+        return super().fit_loop(X, y, epochs=epochs, **fit_params)
+
     def train_step(self, batch, **fit_params):
         """skorch's step, with denormal floats flushed (GRU backward is ~5x
         slower on CPU otherwise)."""
@@ -469,7 +533,8 @@ class DualNetClassifier(NeuralNetClassifier):
         Higher means more typical of the training classes; lower means more
         abnormal (the convention of :class:`sklearn.ensemble.IsolationForest`
         and ``GaussianMixture.score_samples``, a log-likelihood up to the
-        averaging over segments).
+        averaging over segments). :meth:`predict_all` gives it together with
+        the probabilities in one pass over the network.
 
         Parameters
         ----------
@@ -479,15 +544,57 @@ class DualNetClassifier(NeuralNetClassifier):
         -------
         ndarray of shape (n_stars,)
         """
+        return self._infer(X, proba=False)["scores"]
+
+    def predict_all(self, X, *, latent=False):
+        """Labels, probabilities, novelty scores and flags in one pass.
+
+        The same numbers as :meth:`predict`, :meth:`predict_proba`,
+        :meth:`score_samples` and :meth:`predict_novelty` (and optionally
+        :meth:`transform`), from one run of the network instead of one per
+        method: use it to score large catalogues.
+
+        Parameters
+        ----------
+        X : LightCurves or list of ndarray of shape (n_obs_i, 3)
+        latent : bool, default=False
+            Also return the per-star latent vectors (:meth:`transform`).
+
+        Returns
+        -------
+        result : :class:`~sklearn.utils.Bunch`
+            ``labels`` (n_stars,), ``proba`` (n_stars, n_classes),
+            ``scores`` (n_stars,), ``novel`` (n_stars,) bool, and ``latent``
+            (n_stars, n_latent) when asked for.
+        """
+        check_is_fitted(self, "offset_")
+        out = self._infer(X, proba=True, latent=latent)
+        out["labels"] = self.classes_[out["proba"].argmax(axis=1)]
+        out["novel"] = out["scores"] < self.offset_
+        return out
+
+    def _infer(self, X, proba=True, latent=False):
+        """One pass over ``X``: per-star probabilities, scores, latent vectors."""
         check_is_fitted(self, "covariances_")
         weights = torch.as_tensor(self.weights_)
         means = torch.as_tensor(self.means_)
         chol = torch.as_tensor(self._cov_cholesky_)
-        scores = []
-        for _, _, z, _, star in self.forward_iter(X):
+        parts = {"scores": [], "proba": [], "latent": []}
+        for p, _, z, _, star in self.forward_iter(X):
+            n_stars = int(star[-1]) + 1
             energy = sample_energy(z.double(), weights, means, cholesky=chol)
-            scores.append(-star_mean(energy, star, int(star[-1]) + 1).numpy())
-        return np.concatenate(scores)
+            parts["scores"].append(-star_mean(energy, star, n_stars).numpy())
+            if proba:
+                parts["proba"].append(p.double().numpy())
+            if latent:
+                parts["latent"].append(star_mean(z, star, n_stars).double().numpy())
+        out = Bunch(scores=np.concatenate(parts["scores"]))
+        if proba:
+            p = np.concatenate(parts["proba"])
+            out["proba"] = p / p.sum(axis=1, keepdims=True)
+        if latent:
+            out["latent"] = np.concatenate(parts["latent"])
+        return out
 
     def transform(self, X):
         """Per-star latent vector ``z = (z_e, z_r, z_a)``, averaged over segments.

@@ -229,6 +229,23 @@ def _repair_curve(arr, i, ids):
     return arr
 
 
+def _looks_like_one_curve(X):
+    """Whether a 2-D numeric array is one star's ``(n_obs, 2 or 3)`` curve.
+
+    Such an array would otherwise be read as ``n_obs`` stars of 2 or 3
+    magnitudes. It is taken for a single curve when it has at least 10 rows,
+    a strictly increasing first column (times) and, with 3 columns, a positive
+    third one (errors): random magnitudes essentially never look like that.
+    """
+    n, m = X.shape
+    if m not in (2, 3) or n < 10:
+        return False
+    with np.errstate(invalid="ignore"):
+        X = np.asarray(X, dtype=np.float64)
+        rising = bool(np.all(np.diff(X[:, 0]) > 0))
+        return rising and (m == 2 or bool(np.all(X[:, 2] > 0)))
+
+
 def check_light_curves(X, *, period=None, features=None, ids=None, min_stars=1):
     """Validate light-curve input and return a :class:`LightCurves`.
 
@@ -287,6 +304,14 @@ def check_light_curves(X, *, period=None, features=None, ids=None, min_stars=1):
                 raise ValueError(
                     f"Found array with 0 feature(s) (shape=({n}, 0)) while a "
                     "minimum of 1 is required: each row holds one star's magnitudes"
+                )
+            if _looks_like_one_curve(X):
+                raise ValueError(
+                    f"Got a 2-D array of shape {X.shape}: read as {n} stars of "
+                    f"{m} magnitudes at evenly spaced phases, but its first "
+                    "column increases steadily like observation times. If it is "
+                    f"one star's (n_obs, {m}) light curve "
+                    "(time, magnitude[, error]), pass it inside a list: [curve]"
                 )
             if n:
                 t = np.arange(m, dtype=np.float64) / m

@@ -90,6 +90,12 @@ def test_row_too_short_star_is_named():
         (sp.csr_matrix(np.ones((3, 3))), TypeError, "Sparse"),
         (np.ones((3, 4)) * 1j, ValueError, "Complex"),
         ([np.ones((4, 3)) * 1j], ValueError, "star 0: complex"),
+        # one star's curve without the surrounding list
+        (
+            np.c_[np.arange(30.0), np.sin(np.arange(30.0)), np.full(30, 0.1)],
+            ValueError,
+            r"\(30, 3\).*pass it inside a list",
+        ),
     ],
 )
 def test_row_malformed_input_raises(X, error, match):

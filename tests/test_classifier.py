@@ -1,6 +1,7 @@
 """DualNetClassifier: the sklearn/skorch contract and behaviour on tiny data."""
 
 import pickle
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -287,3 +288,28 @@ def test_nan_loss_stops_with_clear_error(normalized):
     clf = DualNetClassifier(**{**TINY_NET, "lr": 1e30, "max_epochs": 2})
     with pytest.raises(FloatingPointError, match="Non-finite training loss"):
         clf.fit(Xtr, ytr)
+
+
+def test_predict_all_is_the_separate_methods_in_one_pass(fitted_pipeline, tiny_test_data):
+    X, _ = tiny_test_data
+    clf = fitted_pipeline[-1]
+    Xn = fitted_pipeline[:-1].transform(X)
+    calls = []
+    forward = clf.module_.forward
+    with mock.patch.object(
+        clf.module_, "forward", lambda *a, **k: calls.append(1) or forward(*a, **k)
+    ):
+        out = clf.predict_all(Xn, latent=True)
+    n_batches = len(calls)
+    calls.clear()
+    with mock.patch.object(
+        clf.module_, "forward", lambda *a, **k: calls.append(1) or forward(*a, **k)
+    ):
+        clf.predict_proba(Xn)
+    assert n_batches == len(calls)  # one pass, as predict_proba alone
+    np.testing.assert_array_equal(out.proba, clf.predict_proba(Xn))
+    np.testing.assert_array_equal(out.scores, clf.score_samples(Xn))
+    np.testing.assert_array_equal(out.labels, clf.predict(Xn))
+    np.testing.assert_array_equal(out.novel, clf.predict_novelty(Xn))
+    np.testing.assert_array_equal(out.latent, clf.transform(Xn))
+    assert "latent" not in clf.predict_all(Xn[:3])

@@ -1,9 +1,15 @@
 """Model files: round trip, format version, clear errors."""
 
+import copy
+import io
 import pickle
+import warnings
+from unittest import mock
 
 import numpy as np
 import pytest
+import torch
+from skorch.callbacks import Callback, Checkpoint, LoadInitState
 
 from skdualnet import DualNetClassifier
 from skdualnet._persistence import FORMAT_VERSION, load_model, save_model
@@ -82,11 +88,18 @@ def test_model_file_written_by_version_0_1_still_loads():
     data = Path(__file__).parent / "data"
     model = load_model(data / "model_format1.skdn")
     expected = np.load(data / "model_format1_expected.npz")
-    Xq, _ = make_light_curves(
+    Xq, yq = make_light_curves(
         n_per_class=2, classes=["EB", "M", "RRAB"], n_obs=(30, 40), random_state=1
     )
     np.testing.assert_allclose(model.predict_proba(Xq), expected["proba"], rtol=1e-5)
     np.testing.assert_allclose(model.score_samples(Xq), expected["score"], rtol=1e-5)
+    # ... and can go on training with this version's callbacks.
+    clf = model[-1]
+    clf.set_params(max_epochs=1)
+    clf.partial_fit(model[:-1].transform(Xq), yq)
+    assert len(clf.history) == 3
+    assert clf.history[-1, "event_lr"] == clf.lr
+    assert np.isfinite(model.score_samples(Xq)).all()
 
 
 def test_other_library_versions_warn_but_load(fitted, tmp_path):
@@ -99,3 +112,73 @@ def test_other_library_versions_warn_but_load(fitted, tmp_path):
     with pytest.warns(UserWarning, match=r"torch 1\.0\.0 -> "):
         again = load_model(path)
     np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+
+
+def test_model_saved_from_cuda_loads_and_predicts_on_cpu(fitted, tmp_path):
+    # No GPU is needed to write the file a GPU-trained model gives: torch tags
+    # every tensor storage with its device (``location_tag``) when saving, and
+    # a "cuda:0" tag is what makes a plain ``torch.load`` fail on a CPU-only
+    # machine. Tag the storages "cuda:0" and set the device as fit(device=
+    # "cuda") would.
+    clf, X = fitted
+    gpu = copy.deepcopy(clf)
+    gpu.device = "cuda"
+    path = tmp_path / "gpu.skdn"
+    with mock.patch.object(torch.serialization, "location_tag", lambda s: "cuda:0"):
+        save_model(gpu, path)
+        buf = io.BytesIO()
+        torch.save(torch.ones(1), buf)
+    if not torch.cuda.is_available():  # the tag is real: torch alone refuses it
+        with pytest.raises(RuntimeError, match="CUDA"):
+            torch.load(io.BytesIO(buf.getvalue()))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        again = load_model(path)
+    if not torch.cuda.is_available():
+        assert str(again.device) == "cpu"
+        assert any("cpu" in str(w.message) for w in caught)
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(again.score_samples(X), clf.score_samples(X))
+
+
+class _PowerCut(Callback):
+    """Crash (not a clean stop) at the end of epoch ``at``."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.at:
+            raise RuntimeError("power cut")
+
+
+def test_fit_interrupted_and_resumed_from_checkpoint_matches_uninterrupted(
+    tiny_folded, tmp_path
+):
+    X, y = tiny_folded
+    params = {**TINY_NET, "max_epochs": 5}
+    whole = DualNetClassifier(**params).fit(X, y)
+
+    def checkpoint():  # saves every epoch
+        return Checkpoint(dirname=str(tmp_path), monitor=None)
+
+    crashed = DualNetClassifier(
+        **params, callbacks=[("checkpoint", checkpoint()), ("cut", _PowerCut(3))]
+    )
+    with pytest.raises(RuntimeError, match="power cut"):
+        crashed.fit(X, y)
+    # A new process: the same script, now with LoadInitState, finishes the run.
+    resumed = DualNetClassifier(
+        **params,
+        callbacks=[
+            ("checkpoint", checkpoint()),
+            ("load", LoadInitState(checkpoint())),
+        ],
+    ).fit(X, y)
+    assert len(resumed.history) == 5
+    assert resumed.history[:, "event_lr"] == whole.history[:, "event_lr"]
+    # Stated tolerance: bit-identical on CPU (the loaded state is exact and
+    # every epoch's random numbers depend only on the seed and the epoch).
+    np.testing.assert_array_equal(resumed.predict_proba(X), whole.predict_proba(X))
+    np.testing.assert_array_equal(resumed.score_samples(X), whole.score_samples(X))
+    np.testing.assert_array_equal(resumed.offset_, whole.offset_)
