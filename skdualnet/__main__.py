@@ -7,8 +7,10 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 import time
+import warnings
 
 import numpy as np
 
@@ -63,6 +65,84 @@ def load_folder(folder, fmt="auto", band=None, on_error="skip", min_obs=200):
     return datasets.load_asassn(
         folder, band=band or "V", on_error=on_error, min_obs=min_obs
     )
+
+
+def load_folder_reporting(folder, fmt="auto", band=None, min_obs=200):
+    """``load_folder`` with ``on_error="skip"``, returning the skipped stars.
+
+    Returns ``(X, y, skipped)``: ``skipped`` maps each star the loader left
+    out (id, or catalogue line) to the reason; ``X`` and ``y`` are ``None``
+    when no star could be read (the loader's error is then in
+    ``skipped[None]``). Other warnings are passed on unchanged.
+    """
+    from ._readers import SkippedStarsWarning
+
+    skipped = {}
+    X = y = None
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        try:
+            X, y = load_folder(folder, fmt, band, on_error="skip", min_obs=min_obs)
+        except ValueError as exc:
+            skipped[None] = str(exc)
+    for w in record:
+        if issubclass(w.category, SkippedStarsWarning):
+            skipped.update(w.message.skipped)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if X is None and len(skipped) == 1:  # a file-level error: nothing to list
+        raise ValueError(skipped[None])
+    return X, y, skipped
+
+
+def report_skipped(skipped, n_total, where=None, limit=20):
+    """Print the skipped stars (id: reason) on standard error."""
+    rows = [(star, why) for star, why in skipped.items() if star is not None]
+    if not rows:
+        return
+    also = f" (listed in {where} with status=skipped)" if where else ""
+    print(
+        f"skdualnet: skipped {len(rows)} of {n_total} star(s){also}:",
+        file=sys.stderr,
+    )
+    for star, why in rows[:limit]:
+        print(f"  {star}: {why}", file=sys.stderr)
+    if len(rows) > limit:
+        print(f"  ... and {len(rows) - limit} more", file=sys.stderr)
+
+
+_STAR_PREFIX = re.compile(r"^star \d+( \(id .*?\))?: ")
+
+
+def _predict_per_star(front, clf, X):
+    """Front end and classifier on ``X``; stars they reject are set aside.
+
+    Returns ``(rows, Xn, proba, score, problems)``: the indices of ``X``
+    predicted, their transformed curves and outputs, and index -> reason for
+    the rejected stars. All stars go through together; only when that raises
+    ``ValueError`` is each star tried alone, to find the culprits.
+    """
+
+    def run(Xs):
+        Xn = front.transform(Xs)
+        out = clf.predict_all(Xn)  # one pass for probabilities and scores
+        return Xn, out.proba, out.scores
+
+    rows = np.arange(len(X))
+    try:
+        return (rows, *run(X), {})
+    except ValueError:
+        pass
+    problems = {}
+    for i in rows:
+        try:
+            run(X[[i]])
+        except ValueError as exc:
+            problems[int(i)] = _STAR_PREFIX.sub("", str(exc))
+    rows = np.array([i for i in rows if i not in problems], dtype=int)
+    if len(rows) == 0:
+        return rows, None, None, None, problems
+    return (rows, *run(X[rows]), problems)
 
 
 # ------------------------------------------------------------------ reports
@@ -165,11 +245,22 @@ def cmd_demo(args):
     return 0
 
 
+def _load_labelled(args):
+    """Load a training folder, reporting skipped stars on standard error."""
+    X, y, skipped = load_folder_reporting(
+        args.data, args.format, args.band, min_obs=args.min_obs
+    )
+    report_skipped(skipped, len(skipped) + (0 if X is None else len(X)))
+    if X is None:
+        raise ValueError(skipped[None])
+    return X, y
+
+
 def cmd_fit(args):
     from ._persistence import save_model
     from ._protocol import make_default_model
 
-    X, y = load_folder(args.data, args.format, args.band, min_obs=args.min_obs)
+    X, y = _load_labelled(args)
     known = ~np.isin(y, NOVEL_LABELS)
     _log(f"loaded {len(y)} stars; training on {known.sum()} of known classes")
     model = make_default_model(n_obs=args.n_obs, **_classifier_params(args))
@@ -183,14 +274,34 @@ def cmd_predict(args):
     from ._persistence import load_model
 
     model = load_model(args.model)
-    X, _ = load_folder(args.data, args.format, args.band, min_obs=args.min_obs)
+    if not os.path.isdir(args.data):
+        raise SystemExit(f"skdualnet: {args.data}: no such folder")
+    fmt = detect_format(args.data) if args.format == "auto" else args.format
+    # the --min-obs cut is applied here, so that its stars are listed too
+    X, _, skipped = load_folder_reporting(args.data, fmt, args.band, min_obs=None)
+    problems = {}
+    if X is not None and fmt == "asassn" and args.min_obs is not None:
+        for i, curve in enumerate(X.curves):
+            if len(curve) < args.min_obs:
+                problems[i] = (
+                    f"{len(curve)} usable observations, fewer than --min-obs "
+                    f"{args.min_obs}"
+                )
     front, clf = model[:-1], model[-1]
-    Xn = front.transform(X)
-    proba = clf.predict_proba(Xn)
-    score = clf.score_samples(Xn)
-    novel = score < clf.offset_
-    ids = X.ids if X.ids is not None else np.arange(len(X)).astype(str)
+    rows = np.zeros(0, dtype=int)
+    if X is not None:
+        keep = np.array([i for i in range(len(X)) if i not in problems], dtype=int)
+        if len(keep):
+            sub, Xn, proba, score, rejected = _predict_per_star(front, clf, X[keep])
+            rows = keep[sub]
+            problems.update({int(keep[i]): why for i, why in rejected.items()})
+    if X is None:
+        ids = []
+    else:
+        ids = (np.arange(len(X)) if X.ids is None else X.ids).astype(str).tolist()
+    n_total = len(ids) + sum(star is not None for star in skipped)
     out = sys.stdout if args.out == "-" else open(args.out, "w", newline="")
+    n_classes = len(clf.classes_)
     try:
         writer = csv.writer(out)
         writer.writerow(
@@ -201,31 +312,60 @@ def cmd_predict(args):
                 *[f"p_{c}" for c in clf.classes_],
                 "novelty_score",
                 "novel",
+                "status",
+                "problem",
             ]
         )
-        for i in range(len(X)):
-            writer.writerow(
-                [
-                    ids[i],
-                    f"{Xn.period[i]:.8g}",
-                    clf.classes_[proba[i].argmax()],
-                    *[f"{p:.5f}" for p in proba[i]],
-                    f"{score[i]:.5f}",
-                    int(novel[i]),
-                ]
-            )
+        predicted = dict(zip(rows.tolist(), range(len(rows)), strict=True))
+        for i, star in enumerate(ids):
+            if i in predicted:
+                k = predicted[i]
+                writer.writerow(
+                    [
+                        star,
+                        f"{Xn.period[k]:.8g}",
+                        clf.classes_[proba[k].argmax()],
+                        *[f"{p:.5f}" for p in proba[k]],
+                        f"{score[k]:.5f}",
+                        int(score[k] < clf.offset_),
+                        "ok",
+                        "",
+                    ]
+                )
+            else:
+                period = X.period[i]
+                writer.writerow(
+                    [star, f"{period:.8g}" if np.isfinite(period) else ""]
+                    + [""] * (n_classes + 3)
+                    + ["skipped", problems[i]]
+                )
+        for star, why in skipped.items():
+            if star is not None:
+                writer.writerow([star, ""] + [""] * (n_classes + 3) + ["skipped", why])
     finally:
         if out is not sys.stdout:
             out.close()
+    all_skipped = {star: why for star, why in skipped.items() if star is not None}
+    all_skipped.update({ids[i]: why for i, why in sorted(problems.items())})
+    where = "the output" if args.out == "-" else args.out
+    report_skipped(all_skipped, n_total, where)
+    if len(rows) == 0:
+        raise ValueError(
+            f"{args.data}: no star could be predicted ({n_total} star(s) found, "
+            "all skipped" + (f"; {skipped[None]}" if None in skipped else "") + ")"
+        )
     if args.out != "-":
-        _log(f"wrote predictions for {len(X)} stars to {args.out}")
+        _log(
+            f"wrote predictions for {len(rows)} stars ({len(all_skipped)} skipped) "
+            f"to {args.out}"
+        )
     return 0
 
 
 def cmd_evaluate(args):
     from ._protocol import make_default_model, run_protocol
 
-    X, y = load_folder(args.data, args.format, args.band, min_obs=args.min_obs)
+    X, y = _load_labelled(args)
     _log(
         f"loaded {len(y)} stars: "
         + ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True)))
@@ -310,7 +450,20 @@ def build_parser():
     p.add_argument("--model", required=True, help="model file to write")
     p.set_defaults(func=cmd_fit)
 
-    p = sub.add_parser("predict", help="predict classes and novelty to CSV")
+    p = sub.add_parser(
+        "predict",
+        help="predict classes and novelty to CSV",
+        description="Predict the class and novelty of every star in a data "
+        "folder. The CSV has one row per star found: id, period, "
+        "predicted_class, p_<class> for each class, novelty_score, novel, "
+        "status and problem. A star that cannot be read (missing or corrupt "
+        "light curve, malformed catalogue row) or that the model cannot use "
+        "(fewer than --min-obs observations, too few points for a period "
+        "search, ...) gets status 'skipped', empty prediction columns and the "
+        "reason in 'problem'; the skipped stars are also listed on standard "
+        "error. The exit status is 0 when at least one star was predicted, "
+        "2 when none could be.",
+    )
     p.add_argument("data")
     p.add_argument(
         "--format",
@@ -318,7 +471,12 @@ def build_parser():
         choices=["auto", "asassn", "richards2012", "eros1", "s82"],
     )
     p.add_argument("--band", default=None)
-    p.add_argument("--min-obs", type=int, default=200)
+    p.add_argument(
+        "--min-obs",
+        type=int,
+        default=200,
+        help="ASAS-SN: stars with fewer usable observations are skipped (200)",
+    )
     p.add_argument("--model", required=True, help="model file from `skdualnet fit`")
     p.add_argument("--out", default="-", help="CSV file (default: standard output)")
     p.set_defaults(func=cmd_predict)

@@ -39,6 +39,7 @@ from ._validation import check_light_curves
 __all__ = [
     "RICHARDS_SUPERCLASS_MAP",
     "SUPERCLASS_MAP",
+    "SkippedStarsWarning",
     "from_long_format",
     "load_asas_richards2012",
     "load_asassn",
@@ -132,10 +133,16 @@ _SENTINEL_ERR = 99.0  # ASAS-SN writes mag_err = 99.99 for failed photometry
 
 _ON_ERROR_DOC = """on_error : {"raise", "skip"}, default="raise"
         What to do with a star whose light curve is missing, corrupt or has no
-        usable observation. ``"raise"`` raises a ``ValueError`` naming the star;
-        ``"skip"`` leaves the star out and emits one ``UserWarning`` listing
-        every skipped star and why, so that one bad file among thousands does
-        not lose the others."""
+        observation with a finite time and magnitude, or whose catalogue row
+        is malformed (wrong number of fields, truncated). ``"raise"`` raises a
+        ``ValueError`` naming the star (or the catalogue line); ``"skip"``
+        leaves the star out and emits one ``UserWarning`` (a
+        :class:`SkippedStarsWarning`, whose ``skipped`` attribute maps every
+        skipped star to the reason) listing every skipped star and why, so
+        that one bad file or row among thousands does not lose the others. A
+        file that cannot be read at all (missing, not UTF-8 text, corrupt
+        archive) raises in both modes. A star listed twice in the catalogue is
+        loaded once, from its first row, with a ``UserWarning``."""
 
 
 # --------------------------------------------------------------------- helpers
@@ -194,22 +201,77 @@ def _read_text(path_or_file):
 
 
 def _csv_rows(text):
-    """Yield ``(line_number, fields)`` for non-blank, non-comment CSV lines."""
-    numbered = [
-        (i, line)
-        for i, line in enumerate(text.splitlines(), start=1)
-        if line.strip() and not line.lstrip().startswith("#")
-    ]
-    reader = csv.reader(line for _, line in numbered)
-    for (lineno, _), fields in zip(numbered, reader, strict=False):
+    """Yield ``(line_number, fields)`` for non-blank, non-comment CSV lines.
+
+    Each line is parsed on its own: a quote left open by a corrupt line never
+    swallows the lines after it, and line numbers stay exact. ``fields`` is
+    ``None`` for a line the csv module cannot parse (e.g. a field over its
+    size limit); callers treat it as a malformed row.
+    """
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if '"' not in line:
+            yield lineno, [f.strip() for f in line.split(",")]
+            continue
+        try:
+            fields = next(csv.reader((line,)), [])
+        except csv.Error:
+            yield lineno, None
+            continue
         yield lineno, [f.strip() for f in fields]
 
 
 def _strip_trailing_empty(fields, n):
     """Drop trailing empty fields beyond ``n`` (trailing commas)."""
+    if fields is None:
+        return None
     while len(fields) > n and fields[-1] == "":
         fields.pop()
     return fields
+
+
+def _row_problem(fields, n):
+    """Why a CSV row is malformed (``None`` if it has ``n`` fields)."""
+    if fields is None:
+        return "is not valid CSV (unbalanced quotes or a huge field)"
+    if len(fields) != n:
+        return f"has {len(fields)} fields, expected {n}"
+    return None
+
+
+def _clean_curve(curve):
+    """Drop rows with a non-finite time or magnitude; refuse an empty curve.
+
+    Applied to each star inside the loaders, so that an unusable star is
+    raised or skipped like any other per-star problem (``on_error``) instead
+    of failing the whole data set in :func:`_finish`.
+    """
+    curve = np.asarray(curve, dtype=np.float64)
+    curve = curve[np.isfinite(curve[:, 0]) & np.isfinite(curve[:, 1])]
+    if len(curve) == 0:
+        raise ValueError("no observation with a finite time and magnitude")
+    return curve
+
+
+def _first_of_duplicates(ids, what):
+    """Mask keeping the first row of each identifier; warns about the others."""
+    seen, keep, dups = set(), [], []
+    for star in ids:
+        keep.append(star not in seen)
+        if star in seen:
+            dups.append(star)
+        seen.add(star)
+    if dups:
+        shown = ", ".join(repr(str(d)) for d in dups[:20])
+        more = f" and {len(dups) - 20} more" if len(dups) > 20 else ""
+        warnings.warn(
+            f"{what}: {len(dups)} duplicate catalogue row(s) for star(s) "
+            f"{shown}{more}; the first row of each star is used",
+            UserWarning,
+            stacklevel=3,
+        )
+    return np.array(keep, dtype=bool)
 
 
 def _to_float(value):
@@ -225,6 +287,32 @@ def _check_on_error(on_error):
         raise ValueError(f'on_error must be "raise" or "skip"; got {on_error!r}')
 
 
+class SkippedStarsWarning(UserWarning):
+    """Warning of the loaders' ``on_error="skip"``: stars left out, and why.
+
+    Parameters
+    ----------
+    message : str
+        The text shown (at most 20 stars spelled out).
+    skipped : dict of str to str, default=None
+        Every skipped star (id, or catalogue line for a malformed row) and
+        the reason, also available as the ``skipped`` attribute, so that a
+        program can list them all (e.g. ``skdualnet predict``).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skdualnet._readers import SkippedStarsWarning
+    >>> w = SkippedStarsWarning("skipped 1 star", {"V1": "file not found"})
+    >>> isinstance(w, UserWarning), w.skipped
+    (True, {'V1': 'file not found'})
+    """
+
+    def __init__(self, message, skipped=None):
+        super().__init__(message)
+        self.skipped = dict(skipped or {})
+
+
 def _warn_skipped(skipped, what):
     """One warning listing every skipped star (at most 20 spelled out)."""
     if not skipped:
@@ -233,10 +321,23 @@ def _warn_skipped(skipped, what):
     shown = "; ".join(items[:20])
     more = f"; ... and {len(items) - 20} more" if len(items) > 20 else ""
     warnings.warn(
-        f"{what}: skipped {len(items)} star(s) that could not be read: {shown}{more}",
-        UserWarning,
+        SkippedStarsWarning(
+            f"{what}: skipped {len(items)} star(s) that could not be read: "
+            f"{shown}{more}",
+            skipped,
+        ),
         stacklevel=3,
     )
+
+
+def _drain(tar):
+    """Read a ``.tar.gz`` to its end, so that gzip checks its CRC and length.
+
+    tarfile stops at the end-of-archive blocks, before the gzip trailer: a
+    corrupt byte inside the compressed stream would otherwise go unnoticed.
+    """
+    while tar.fileobj.read(1 << 20):
+        pass
 
 
 def _finish(curves, period, ids, labels, what, features=None):
@@ -360,6 +461,8 @@ def read_asassn_lightcurve(path_or_file, band=None, *, return_info=False):
         header_line, header = next(rows)
     except StopIteration:
         raise ValueError(f"{name}: empty file (no header line)") from None
+    if header is None:
+        raise ValueError(f"{name}: line {header_line}: header is not valid CSV")
     header = [_normalize_name(h) for h in header]
     while header and header[-1] == "":
         header.pop()
@@ -376,10 +479,10 @@ def read_asassn_lightcurve(path_or_file, band=None, *, return_info=False):
     linenos, table = [], []
     for lineno, fields in rows:
         fields = _strip_trailing_empty(fields, n_cols)
-        if len(fields) != n_cols:
+        problem = _row_problem(fields, n_cols)
+        if problem:
             raise ValueError(
-                f"{name}: line {lineno} has {len(fields)} fields, expected {n_cols}"
-                " (truncated or corrupt file)"
+                f"{name}: line {lineno} {problem} (truncated or corrupt file)"
             )
         linenos.append(lineno)
         table.append(fields)
@@ -439,27 +542,45 @@ def read_asassn_lightcurve(path_or_file, band=None, *, return_info=False):
 
 
 # ----------------------------------------------------------- ASAS-SN: catalogue
-def _read_catalog_table(path):
-    """Parse a catalogue CSV into normalised header and rows."""
+def _read_catalog_table(path, bad_rows=None):
+    """Parse a catalogue CSV into normalised header and rows.
+
+    A malformed row (wrong number of fields, invalid CSV) raises
+    ``ValueError`` naming the file and line, unless ``bad_rows`` is a list:
+    then ``(line_number, fields_or_None, problem)`` is appended to it and the
+    row is left out (the loaders' ``on_error="skip"``).
+    """
     text, name = _read_text(path)
     rows = _csv_rows(text)
     try:
         header_line, header = next(rows)
     except StopIteration:
         raise ValueError(f"{name}: empty catalogue (no header line)") from None
+    if header is None:
+        raise ValueError(f"{name}: line {header_line}: header is not valid CSV")
     header = [_normalize_name(h) for h in header]
     while header and header[-1] == "":
         header.pop()
     body = []
     for lineno, fields in rows:
         fields = _strip_trailing_empty(fields, len(header))
-        if len(fields) != len(header):
-            raise ValueError(
-                f"{name}: line {lineno} has {len(fields)} fields, expected "
-                f"{len(header)} (truncated or corrupt catalogue)"
-            )
+        problem = _row_problem(fields, len(header))
+        if problem:
+            problem = f"{name}: line {lineno} {problem} (truncated or corrupt row)"
+            if bad_rows is None:
+                raise ValueError(problem)
+            bad_rows.append((lineno, fields, problem))
+            continue
         body.append(fields)
     return name, header_line, header, body
+
+
+def _bad_row_key(lineno, fields, id_col):
+    """Name of the star of a malformed catalogue row, for the skip report."""
+    if fields is not None and id_col is not None and id_col < len(fields):
+        if fields[id_col]:
+            return fields[id_col]
+    return f"line {lineno}"
 
 
 def _is_catalog_header(header):
@@ -469,8 +590,14 @@ def _is_catalog_header(header):
     )
 
 
-def _parse_catalog(path):
-    name, header_line, header, body = _read_catalog_table(path)
+def _parse_catalog(path, skipped=None):
+    """Catalogue arrays, file-lookup keys and missing optional columns.
+
+    With a ``skipped`` dict, malformed rows are left out and recorded there
+    (star id or line -> problem) instead of raising.
+    """
+    bad_rows = None if skipped is None else []
+    name, header_line, header, body = _read_catalog_table(path, bad_rows)
     idx = {key: _find_column(header, c) for key, c in _CATALOG_COLUMNS.items()}
     for key in ("ids", "type"):
         if idx[key] is None:
@@ -478,6 +605,8 @@ def _parse_catalog(path):
                 f"{name}: line {header_line}: no {key!r} column among "
                 f"{header!r}; expected one of {_CATALOG_COLUMNS[key]}"
             )
+    for lineno, fields, problem in bad_rows or ():
+        skipped[_bad_row_key(lineno, fields, idx["ids"])] = problem
     out = {}
     for key in ("ids", "type"):
         out[key] = np.array([row[idx[key]] for row in body], dtype=str)
@@ -592,7 +721,9 @@ def _find_catalog(folder, catalog):
     found = []
     for path in sorted(folder.glob("*.csv")) + sorted(folder.glob("*.csv.gz")):
         for _, header in _csv_rows(_read_head(path)):
-            if _is_catalog_header([_normalize_name(h) for h in header]):
+            if header is not None and _is_catalog_header(
+                [_normalize_name(h) for h in header]
+            ):
                 found.append(path)
             break
     if len(found) != 1:
@@ -694,8 +825,9 @@ def load_asassn(
     return_info : bool, default=False
         Also return a dict counting the stars dropped by each cut
         (``n_catalog``, ``unmapped``, ``novel``, ``probability``,
-        ``magnitude``, ``min_obs``, ``errors``), the total number of
-        non-detections dropped and the ``skipped`` stars with their reasons.
+        ``magnitude``, ``min_obs``, ``errors``, ``duplicates``), the total
+        number of non-detections dropped and the ``skipped`` stars (star id,
+        or catalogue line for a malformed row) with their reasons.
 
     Returns
     -------
@@ -721,7 +853,11 @@ def load_asassn(
     if not folder.is_dir():
         raise ValueError(f"{folder}: not a folder")
     cat_path = _find_catalog(folder, catalog)
-    cat, keys, missing_cols = _parse_catalog(cat_path)
+    what = f"load_asassn({folder})"
+    skipped = {}
+    cat, keys, missing_cols = _parse_catalog(
+        cat_path, skipped if on_error == "skip" else None
+    )
     if lightcurve_dir is None:
         lc_dir = folder / "lightcurves" if (folder / "lightcurves").is_dir() else folder
     else:
@@ -732,7 +868,16 @@ def load_asassn(
     index = _lightcurve_index(lc_dir, cat_path.resolve())
 
     info = dict.fromkeys(
-        ("unmapped", "novel", "probability", "magnitude", "min_obs", "errors"), 0
+        (
+            "unmapped",
+            "novel",
+            "probability",
+            "magnitude",
+            "min_obs",
+            "errors",
+            "duplicates",
+        ),
+        0,
     )
     info["n_catalog"] = len(cat["ids"])
     info["non_detections"] = 0
@@ -752,8 +897,11 @@ def load_asassn(
         mag_range=mag_range,
     )
     info.update(counts)
+    first = _first_of_duplicates(cat["ids"].tolist(), what)
+    info["duplicates"] = int((keep & ~first).sum())
+    keep &= first
 
-    curves, periods, ids, ys, fine, skipped = [], [], [], [], [], {}
+    curves, periods, ids, ys, fine = [], [], [], [], []
     for i in np.flatnonzero(keep):
         star = cat["ids"][i]
         file_name, names = keys[i]
@@ -770,7 +918,7 @@ def load_asassn(
             curve, lc_info = read_asassn_lightcurve(path, band, return_info=True)
         except ValueError as exc:
             if on_error == "raise":
-                raise ValueError(f"star {star!r}: {exc}") from None
+                raise ValueError(f"star {str(star)!r}: {exc}") from None
             skipped[str(star)] = str(exc)
             continue
         info["non_detections"] += lc_info["n_nondetections"]
@@ -789,8 +937,8 @@ def load_asassn(
         fine.append(cat["type"][i])
     info["errors"] = len(skipped)
     info["skipped"] = skipped
-    _warn_skipped(skipped, f"load_asassn({folder})")
-    X, y = _finish(curves, periods, ids, ys, f"load_asassn({folder})")
+    _warn_skipped(skipped, what)
+    X, y = _finish(curves, periods, ids, ys, what)
     out = (X, y.astype(str))
     if return_fine_labels:
         out += (np.asarray(fine, dtype=str),)
@@ -842,11 +990,18 @@ def load_asas_richards2012(
     _check_on_error(on_error)
     folder = Path(folder)
     what = f"load_asas_richards2012({folder})"
-    cat_name, _, header, body = _read_catalog_table(folder / "classes.csv")
+    bad_rows = [] if on_error == "skip" else None
+    cat_name, _, header, body = _read_catalog_table(folder / "classes.csv", bad_rows)
     i_id = _find_column(header, ("id", "name", "star_id"))
     i_cls = _find_column(header, ("class", "type"))
     if i_id is None or i_cls is None:
         raise ValueError(f"{cat_name}: expected columns id,class; got {header!r}")
+    skipped = {
+        _bad_row_key(lineno, fields, i_id): problem
+        for lineno, fields, problem in bad_rows or ()
+    }
+    first = _first_of_duplicates([row[i_id] for row in body], what)
+    body = [row for row, keep in zip(body, first, strict=True) if keep]
     wanted = {}
     for row in body:
         fine = row[i_cls]
@@ -868,17 +1023,18 @@ def load_asas_richards2012(
                     )
                     if arr.shape[1] != 3 or len(arr) == 0:
                         raise ValueError(f"expected 3 columns, got shape {arr.shape}")
-                    arrays[stem] = arr
+                    arrays[stem] = _clean_curve(arr)
                 except ValueError as exc:
                     problems[stem] = f"{tar_path}:{member.name}: {exc}"
-    except (OSError, EOFError, tarfile.TarError) as exc:
+            _drain(tar)
+    except (OSError, EOFError, zlib.error, tarfile.TarError) as exc:
         raise ValueError(f"{tar_path}: cannot read archive ({exc})") from None
-    curves, ids, ys, fines, skipped = [], [], [], [], {}
+    curves, ids, ys, fines = [], [], [], []
     for star, (label, fine) in wanted.items():
         if star not in arrays:
             why = problems.get(star, f"no lightcurves/{star}.dat in {tar_path}")
             if on_error == "raise":
-                raise ValueError(f"star {star!r}: {why}")
+                raise ValueError(f"star {str(star)!r}: {why}")
             skipped[star] = why
             continue
         curves.append(arrays[star])
@@ -937,7 +1093,8 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise"):
         raise ValueError(f'band must be "r", "b" or "both"; got {band!r}')
     folder = Path(folder)
     what = f"load_eros1_lmc({folder})"
-    cat_name, _, header, body = _read_catalog_table(folder / "stars.csv")
+    bad_rows = [] if on_error == "skip" else None
+    cat_name, _, header, body = _read_catalog_table(folder / "stars.csv", bad_rows)
     cols = {k: _find_column(header, (k,)) for k in ("type", "period", "div_period")}
     cols["mag_b"] = _find_column(header, ("magnitude_b",))
     cols["mag_r"] = _find_column(header, ("magnitude_r",))
@@ -949,7 +1106,7 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise"):
     text, lc_name = _read_text(folder / "lightcurves.csv.gz")
     rows = _csv_rows(text)
     _, lc_header = next(rows, (0, []))
-    lc_header = [_normalize_name(h) for h in lc_header]
+    lc_header = [_normalize_name(h) for h in lc_header or ()]
     use = "r" if band == "both" else band
     lc_cols = [
         _find_column(lc_header, (f"{k}_points_{use}",))
@@ -959,9 +1116,19 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise"):
         raise ValueError(
             f"{lc_name}: no time/light/error_points_{use} columns; got {lc_header!r}"
         )
-    raw = {fields[0]: fields for _, fields in rows if fields}
+    raw = {}
+    for lineno, fields in rows:
+        if fields is None:
+            continue  # a star whose row this was is reported as having none
+        raw.setdefault(fields[0], (lineno, fields))  # first row of a star
 
-    curves, periods, ids, ys, feats, skipped = [], [], [], [], [], {}
+    skipped = {
+        _bad_row_key(lineno, fields, 0): problem
+        for lineno, fields, problem in bad_rows or ()
+    }
+    first = _first_of_duplicates([row[0] for row in body], what)
+    body = [row for row, keep in zip(body, first, strict=True) if keep]
+    curves, periods, ids, ys, feats = [], [], [], [], []
     for row in body:
         star = row[0]
         try:
@@ -972,28 +1139,39 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise"):
                 )
             if star not in raw:
                 raise ValueError(f"no light curve in {lc_name}")
-            fields = raw[star]
+            lineno, fields = raw[star]
             try:
                 t, m, e = (_parse_list(fields[c]) for c in lc_cols)
             except (ValueError, IndexError) as exc:
-                raise ValueError(f"{lc_name}: corrupt row ({exc})") from None
+                raise ValueError(
+                    f"{lc_name}: line {lineno}: corrupt row ({exc})"
+                ) from None
             if not len(t) == len(m) == len(e) or len(t) == 0:
                 raise ValueError(
-                    f"{lc_name}: band {use} lists of lengths {len(t)}, {len(m)}, "
-                    f"{len(e)}"
+                    f"{lc_name}: line {lineno}: band {use} lists of lengths "
+                    f"{len(t)}, {len(m)}, {len(e)}"
                 )
+            curve = _clean_curve(np.column_stack([t, m, e]))
+            if band == "both":
+                colour = _to_float(row[cols["mag_b"]]) - _to_float(row[cols["mag_r"]])
+                if not np.isfinite(colour):
+                    raise ValueError(
+                        f"{cat_name}: magnitude_b {row[cols['mag_b']]!r} or "
+                        f"magnitude_r {row[cols['mag_r']]!r} is not a finite "
+                        'number, so band="both" has no colour feature'
+                    )
         except ValueError as exc:
             if on_error == "raise":
-                raise ValueError(f"star {star!r}: {exc}") from None
+                raise ValueError(f"star {str(star)!r}: {exc}") from None
             skipped[star] = str(exc)
             continue
         div = _to_float(row[cols["div_period"]])
         periods.append(_to_float(row[cols["period"]]) / div if div else np.nan)
-        curves.append(np.column_stack([t, m, e]))
+        curves.append(curve)
         ids.append(star)
         ys.append(_EROS_TYPES[code])
         if band == "both":
-            feats.append(_to_float(row[cols["mag_b"]]) - _to_float(row[cols["mag_r"]]))
+            feats.append(colour)
     _warn_skipped(skipped, what)
     features = np.asarray(feats)[:, None] if band == "both" and feats else None
     return _finish(curves, periods, ids, ys, what, features=features)
@@ -1031,21 +1209,31 @@ def load_s82_rrlyrae(folder, band="g", *, on_error="raise"):
     folder = Path(folder)
     what = f"load_s82_rrlyrae({folder})"
     text, t2_name = _read_text(folder / "table2_periods_types.dat.gz")
-    lines = [ln.split() for ln in text.splitlines() if ln.strip()]
-    if not lines or lines[0][0].lstrip("#").lower() != "id":
+    lines = [
+        (lineno, line.split())
+        for lineno, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+    if not lines or lines[0][1][0].lstrip("#").lower() != "id":
         raise ValueError(f"{t2_name}: expected a '#id type P ...' header")
-    header = [h.lstrip("#").lower() for h in lines[0]]
+    header = [h.lstrip("#").lower() for h in lines[0][1]]
     try:
         i_id, i_type, i_p = header.index("id"), header.index("type"), header.index("p")
     except ValueError:
         raise ValueError(f"{t2_name}: header lacks id/type/P: {header}") from None
-    table = {}
-    for row in lines[1:]:
+    table, skipped = {}, {}
+    for lineno, row in lines[1:]:
         if row[0].startswith("#"):
             continue
         if len(row) <= max(i_id, i_type, i_p):
-            raise ValueError(f"{t2_name}: truncated row {row!r}")
-        table[row[i_id]] = (row[i_type], _to_float(row[i_p]))
+            problem = f"{t2_name}: line {lineno}: truncated row {row!r}"
+            if on_error == "raise":
+                raise ValueError(problem)
+            skipped[_bad_row_key(lineno, row, i_id)] = problem
+            continue
+        table.setdefault(row[i_id], []).append((row[i_type], _to_float(row[i_p])))
+    _first_of_duplicates([star for star, v in table.items() for _ in v], what)
+    table = {star: rows[0] for star, rows in table.items()}  # first row wins
 
     col = 2 + 3 * _S82_BANDS.index(band)
     arrays, problems = {}, {}
@@ -1064,10 +1252,11 @@ def load_s82_rrlyrae(folder, band="g", *, on_error="raise"):
                     arrays[stem] = arr[:, col : col + 3]
                 except ValueError as exc:
                     problems[stem] = f"{tar_path}:{member.name}: {exc}"
-    except (OSError, EOFError, tarfile.TarError) as exc:
+            _drain(tar)
+    except (OSError, EOFError, zlib.error, tarfile.TarError) as exc:
         raise ValueError(f"{tar_path}: cannot read archive ({exc})") from None
 
-    curves, periods, ids, ys, skipped = [], [], [], [], {}
+    curves, periods, ids, ys = [], [], [], []
     for star, (kind, period) in table.items():
         try:
             if kind not in _S82_TYPES:
@@ -1077,12 +1266,12 @@ def load_s82_rrlyrae(folder, band="g", *, on_error="raise"):
                     problems.get(star, f"no table1/{star}.dat in {tar_path}")
                 )
             arr = arrays[star]
-            arr = arr[(arr[:, 1] > 0) & (arr[:, 1] < 40)]
+            arr = arr[(arr[:, 1] > 0) & (arr[:, 1] < 40) & np.isfinite(arr[:, 0])]
             if len(arr) == 0:
                 raise ValueError(f"no valid {band}-band magnitude")
         except ValueError as exc:
             if on_error == "raise":
-                raise ValueError(f"star {star!r}: {exc}") from None
+                raise ValueError(f"star {str(star)!r}: {exc}") from None
             skipped[star] = str(exc)
             continue
         curves.append(arr)
@@ -1202,25 +1391,45 @@ def from_long_format(
     Raises
     ------
     ValueError
-        If a column is missing, the columns differ in length, or a per-star
-        column (period, label) varies within a star.
+        If a column is missing, not one-dimensional or (time, magnitude,
+        error, period) not numeric, the columns differ in length, a row has no
+        star identifier (``None`` or ``NaN``), a per-star column (period,
+        label) varies within a star, or a star has no observation with a
+        finite time and magnitude. The message names the column or the star.
 
     See Also
     --------
     to_long_format : The inverse.
     """
 
-    def column(name):
+    def column(name, numeric=False):
         try:
             values = table[name]
         except (KeyError, IndexError, TypeError):
             raise ValueError(f"long table has no column {name!r}") from None
-        return np.asarray(values)
+        try:
+            values = np.asarray(values, dtype=np.float64 if numeric else None)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"column {name!r} is not numeric ({exc})") from None
+        if values.ndim != 1:
+            raise ValueError(
+                f"column {name!r} must be one-dimensional; got shape {values.shape}"
+            )
+        return values
 
     stars = column(star_col)
     n = len(stars)
-    time, mag = column(time_col), column(mag_col)
-    err = np.ones(n) if err_col is None else column(err_col)
+    if stars.dtype.kind in "fO":
+        missing = [
+            i for i, s in enumerate(stars.tolist()) if s is None or s != s
+        ]  # None or NaN
+        if missing:
+            raise ValueError(
+                f"column {star_col!r}: row {missing[0]} has no star identifier "
+                f"({len(missing)} row(s) without one); drop or fill them first"
+            )
+    time, mag = column(time_col, True), column(mag_col, True)
+    err = np.ones(n) if err_col is None else column(err_col, True)
     for name, values in ((time_col, time), (mag_col, mag), (err_col, err)):
         if values.shape != (n,):
             raise ValueError(
@@ -1229,7 +1438,13 @@ def from_long_format(
             )
     if n == 0:
         raise ValueError("long table has no rows")
-    uniq, first, inverse = np.unique(stars, return_index=True, return_inverse=True)
+    try:
+        uniq, first, inverse = np.unique(stars, return_index=True, return_inverse=True)
+    except TypeError:  # an object column mixing e.g. numbers and strings
+        raise ValueError(
+            f"column {star_col!r} mixes star identifiers of types that cannot be "
+            "compared (e.g. numbers and strings); convert them to str first"
+        ) from None
     order = np.argsort(first, kind="stable")  # star order = first appearance
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
@@ -1242,6 +1457,10 @@ def from_long_format(
     ids = uniq[order]
 
     def per_star(values, what):
+        if values.shape != (n,):
+            raise ValueError(
+                f"{what} has shape {values.shape}; expected ({n},) like {star_col!r}"
+            )
         firsts = values[first[order]]
         same = values == firsts[group]
         if values.dtype.kind == "f":
@@ -1252,9 +1471,7 @@ def from_long_format(
         return firsts
 
     if isinstance(period, str):
-        period = per_star(
-            column(period).astype(np.float64), f"period column {period!r}"
-        )
+        period = per_star(column(period, True), f"period column {period!r}")
     elif isinstance(period, Mapping):
         period = np.array([period.get(s, np.nan) for s in ids.tolist()], dtype=float)
     X = check_light_curves(curves, period=period, ids=ids)

@@ -9,6 +9,7 @@ from ._fetch import fetch_asassn_variables
 from ._readers import (
     RICHARDS_SUPERCLASS_MAP,
     SUPERCLASS_MAP,
+    SkippedStarsWarning,
     from_long_format,
     load_asas_richards2012,
     load_asassn,
@@ -24,6 +25,7 @@ from ._simulate import make_light_curves
 __all__ = [
     "RICHARDS_SUPERCLASS_MAP",
     "SUPERCLASS_MAP",
+    "SkippedStarsWarning",
     "fetch_asassn_variables",
     "from_long_format",
     "load_asas_richards2012",

@@ -290,7 +290,9 @@ def test_nan_loss_stops_with_clear_error(normalized):
         clf.fit(Xtr, ytr)
 
 
-def test_predict_all_is_the_separate_methods_in_one_pass(fitted_pipeline, tiny_test_data):
+def test_predict_all_is_the_separate_methods_in_one_pass(
+    fitted_pipeline, tiny_test_data
+):
     X, _ = tiny_test_data
     clf = fitted_pipeline[-1]
     Xn = fitted_pipeline[:-1].transform(X)

@@ -2,6 +2,7 @@
 
 import csv
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -82,9 +83,31 @@ def asassn_folder(tmp_path_factory):
 TINY = ["--epochs", "3", "--n-obs", "30", "--verbose", "0", "--min-obs", "20"]
 
 
-def test_fit_then_predict_writes_csv(asassn_folder, tmp_path):
-    model = tmp_path / "model.skdn"
+@pytest.fixture(scope="module")
+def tiny_model(asassn_folder, tmp_path_factory):
+    """A model trained for 3 epochs on the 30 simulated stars."""
+    model = tmp_path_factory.mktemp("model") / "model.skdn"
     assert main(["fit", str(asassn_folder), "--model", str(model), *TINY]) == 0
+    return model
+
+
+def _star_file(folder, i):
+    return folder / "lightcurves" / f"ASASSN-V_J{i:06d}.00+000000.0.csv"
+
+
+def _keep_rows(path, n):
+    """Keep the header and the first ``n`` observations of a light curve."""
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[: n + 1]) + "\n")
+
+
+def _predict(folder, model, out, *extra):
+    argv = ["predict", str(folder), "--model", str(model), "--out", str(out)]
+    return main([*argv, *extra])
+
+
+def test_fit_then_predict_writes_csv(asassn_folder, tiny_model, tmp_path):
+    model = tiny_model  # written by `skdualnet fit` (see the fixture)
     assert model.stat().st_size > 0
     out = tmp_path / "pred.csv"
     assert (
@@ -106,6 +129,7 @@ def test_fit_then_predict_writes_csv(asassn_folder, tmp_path):
         rows = list(csv.DictReader(f))
     assert len(rows) == 30
     assert set(rows[0]) >= {"id", "predicted_class", "p_EB", "novelty_score", "novel"}
+    assert {(r["status"], r["problem"]) for r in rows} == {("ok", "")}
     assert {r["predicted_class"] for r in rows} <= {"EB", "M", "RRAB"}
     for r in rows:
         assert abs(sum(float(r[f"p_{c}"]) for c in ("EB", "M", "RRAB")) - 1) < 1e-3
@@ -150,3 +174,64 @@ def test_evaluate_on_a_folder(asassn_folder, tmp_path, capsys):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(SystemExit, match="no such folder"):
         main(["evaluate", str(tmp_path / "nope")])
+
+
+def test_row_predict_lists_skipped_stars_in_csv_and_on_stderr(
+    asassn_folder, tiny_model, tmp_path, capsys
+):
+    folder = tmp_path / "data"
+    shutil.copytree(asassn_folder, folder)
+    text = _star_file(folder, 3).read_text()
+    _star_file(folder, 3).write_text(text[: len(text) // 2])  # truncated download
+    _keep_rows(_star_file(folder, 7), 5)  # fewer than --min-obs 8
+    _keep_rows(_star_file(folder, 11), 9)  # too short for the model's front end
+    _star_file(folder, 20).unlink()  # listed in the catalogue, no file
+    out = tmp_path / "pred.csv"
+    assert _predict(folder, tiny_model, out, "--min-obs", "8") == 0
+    with open(out) as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    assert len(rows) == 30  # one row per catalogue star, skipped or not
+    skipped = {i: r for i, r in rows.items() if r["status"] == "skipped"}
+    name = "ASASSN-V J{:06d}.00+000000.0".format
+    assert set(skipped) == {name(3), name(7), name(11), name(20)}
+    assert "truncated or corrupt" in skipped[name(3)]["problem"]
+    assert skipped[name(7)]["problem"] == (
+        "5 usable observations, fewer than --min-obs 8"
+    )
+    assert "min_obs" in skipped[name(11)]["problem"]
+    assert "no light-curve file found" in skipped[name(20)]["problem"]
+    for r in skipped.values():
+        assert r["predicted_class"] == r["novelty_score"] == r["novel"] == ""
+    ok = [r for r in rows.values() if r["status"] == "ok"]
+    assert len(ok) == 26 and all(r["problem"] == "" for r in ok)
+    assert {r["predicted_class"] for r in ok} <= {"EB", "M", "RRAB"}
+    err = capsys.readouterr().err
+    assert f"skipped 4 of 30 star(s) (listed in {out} with status=skipped)" in err
+    for i in (3, 7, 11, 20):
+        assert name(i) in err
+
+
+def test_predict_with_no_readable_star_exits_non_zero(
+    asassn_folder, tiny_model, tmp_path, capsys
+):
+    folder = tmp_path / "data"
+    shutil.copytree(asassn_folder, folder)
+    for path in (folder / "lightcurves").iterdir():
+        path.write_bytes(b"\xff\xfe not a light curve")
+    out = tmp_path / "pred.csv"
+    assert _predict(folder, tiny_model, out, "--min-obs", "8") == 2
+    err = capsys.readouterr().err
+    assert "skipped 30 of 30 star(s)" in err
+    assert "error: " in err and "no star could be predicted" in err
+    with open(out) as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 30 and {r["status"] for r in rows} == {"skipped"}
+    assert all("not a UTF-8 text file" in r["problem"] for r in rows)
+
+
+def test_predict_all_stars_too_short_exits_non_zero(
+    asassn_folder, tiny_model, tmp_path, capsys
+):
+    out = tmp_path / "pred.csv"
+    assert _predict(asassn_folder, tiny_model, out, "--min-obs", "1000") == 2
+    assert "no star could be predicted (30 star(s) found" in capsys.readouterr().err

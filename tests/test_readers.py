@@ -526,3 +526,155 @@ def test_to_long_format_as_frame_needs_pandas(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # simulate pandas missing
     with pytest.raises(ImportError, match="requires pandas"):
         to_long_format(X, y, as_frame=True)
+
+
+# ------------------------------------- regressions found by test_fuzz_readers
+def test_read_lightcurve_huge_field_is_a_named_error(tmp_path):
+    # used to crash with _csv.Error ("field larger than field limit")
+    path = tmp_path / "huge.csv"
+    path.write_text('HJD,mag,mag_err\n1.0,12.0,0.1\n2.0,"' + "x" * 140_000 + "\n")
+    with pytest.raises(ValueError, match=r"huge.csv: line 3 is not valid CSV"):
+        read_asassn_lightcurve(path)
+
+
+def test_open_quote_does_not_swallow_the_next_lines(tmp_path):
+    # csv used to join the lines after an unbalanced quote into one field
+    path = tmp_path / "cat.csv"
+    path.write_text('id,type\n"a,EW\nb,EW\nc,RRAB\n')
+    with pytest.raises(ValueError, match="cat.csv: line 2 has 1 fields"):
+        read_asassn_catalog(path)
+
+
+def _asassn_copy(tmp_path, catalog_text):
+    shutil.copytree(LC, tmp_path / "lightcurves")
+    (tmp_path / "catalog.csv").write_text(catalog_text)
+    return tmp_path
+
+
+def test_load_asassn_skip_leaves_out_a_malformed_catalogue_row(tmp_path):
+    lines = (ASASSN / "catalog.csv").read_text().splitlines()
+    lines[3] = lines[3].rsplit(",", 2)[0]  # star 2 (EW): truncated row
+    folder = _asassn_copy(tmp_path, "\n".join(lines) + "\n")
+    with pytest.raises(ValueError, match="catalog.csv: line 4 has 6 fields"):
+        load_asassn(folder, min_obs=10)
+    with pytest.warns(UserWarning, match=r"skipped 2 star.*J000002.*line 4"):
+        X, y, info = load_asassn(folder, min_obs=10, on_error="skip", return_info=True)
+    assert_array_equal(X.ids, [NAMES[i] for i in (0, 2, 4)])
+    assert set(info["skipped"]) == {NAMES[1], NAMES[5]}
+
+
+def test_load_asassn_duplicate_catalogue_rows_load_once(tmp_path):
+    lines = (ASASSN / "catalog.csv").read_text().splitlines()
+    folder = _asassn_copy(tmp_path, "\n".join([*lines, lines[2]]) + "\n")
+    with pytest.warns(UserWarning) as record:
+        X, y, info = load_asassn(folder, min_obs=10, on_error="skip", return_info=True)
+    messages = [str(w.message) for w in record]
+    assert any("1 duplicate catalogue row(s) for star(s) 'ASASSN-V J000001" in m
+               for m in messages)  # fmt: skip
+    assert_array_equal(X.ids, [NAMES[i] for i in (0, 1, 2, 4)])
+    assert info["duplicates"] == 1
+
+
+def _richards_copy(tmp_path, members):
+    (tmp_path / "classes.csv").write_text(
+        "id,class\n" + "".join(f"{m},Mira\n" for m in members)
+    )
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, text in members.items():
+            info = tarfile.TarInfo(f"lightcurves/{name}.dat")
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text))
+    (tmp_path / "lightcurves.tar.gz").write_bytes(gzip.compress(buf.getvalue()))
+    return tmp_path
+
+
+def test_load_asas_richards2012_all_nan_star_is_skipped_not_fatal(tmp_path):
+    # used to fail the whole data set in check_light_curves, even with "skip"
+    folder = _richards_copy(
+        tmp_path, {"1": b"1.0,12.0,0.1\n2.0,12.5,0.1\n", "2": b"nan,nan,0.1\n"}
+    )
+    with pytest.raises(ValueError, match="star '2'.*no observation with a finite"):
+        load_asas_richards2012(folder)
+    with pytest.warns(UserWarning, match="skipped 1 star.*2: .*no observation"):
+        X, y = load_asas_richards2012(folder, on_error="skip")
+    assert_array_equal(X.ids, ["1"])
+    assert_array_equal(X.curves[0], [[1.0, 12.0, 0.1], [2.0, 12.5, 0.1]])
+
+
+def test_corrupt_gzip_stream_of_an_archive_is_a_named_error(tmp_path):
+    # a flipped byte in the deflate stream raised zlib.error, or went unnoticed
+    folder = _richards_copy(tmp_path, {"1": b"1.0,12.0,0.1\n" * 200})
+    path = folder / "lightcurves.tar.gz"
+    data = path.read_bytes()
+    path.write_bytes(data[:-6] + bytes([data[-6] ^ 0xFF]) + data[-5:])  # CRC
+    with pytest.raises(ValueError, match="lightcurves.tar.gz: cannot read archive"):
+        load_asas_richards2012(folder, on_error="skip")
+
+
+def _eros_copy(tmp_path, edit):
+    shutil.copy(DATA / "eros" / "lightcurves.csv.gz", tmp_path)
+    lines = (DATA / "eros" / "stars.csv").read_text().splitlines()
+    (tmp_path / "stars.csv").write_text("\n".join(edit(lines)) + "\n")
+    return tmp_path
+
+
+def test_load_eros1_lmc_both_with_a_missing_magnitude_skips_the_star(tmp_path):
+    # a NaN colour used to fail the whole data set, even with on_error="skip"
+    folder = _eros_copy(
+        tmp_path, lambda ls: [*ls[:2], ls[2].replace("17.68", ""), ls[3]]
+    )
+    with pytest.raises(ValueError, match="star '271_4304'.*magnitude_b"):
+        load_eros1_lmc(folder, band="both")
+    with pytest.warns(UserWarning, match="skipped 1 star.*271_4304"):
+        X, y = load_eros1_lmc(folder, band="both", on_error="skip")
+    assert_array_equal(X.ids, ["135_9613", "223_530"])
+    assert_allclose(X.features[:, 0], [19.15 - 18.8, 16.48 - 15.5])
+
+
+def test_load_eros1_lmc_malformed_and_duplicate_rows(tmp_path):
+    folder = _eros_copy(tmp_path, lambda ls: [ls[0], ls[1], ls[1], ls[2][:20], ls[3]])
+    with pytest.raises(ValueError, match="stars.csv: line 4 has"):
+        load_eros1_lmc(folder)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        X, y = load_eros1_lmc(folder, on_error="skip")
+    messages = " ".join(str(w.message) for w in record)
+    assert "duplicate catalogue row(s) for star(s) '135_9613'" in messages
+    assert "skipped 1 star" in messages and "271_4304" in messages
+    assert_array_equal(X.ids, ["135_9613", "223_530"])
+
+
+def test_load_s82_rrlyrae_truncated_table2_row(tmp_path):
+    shutil.copy(DATA / "s82" / "table1_lightcurves.tar.gz", tmp_path)
+    text = "#id type P gA\n4099 ab 0.641754351271 0.5\n13350\n"
+    (tmp_path / "table2_periods_types.dat.gz").write_bytes(gzip.compress(text.encode()))
+    with pytest.raises(ValueError, match="line 3: truncated row"):
+        load_s82_rrlyrae(tmp_path)
+    with pytest.warns(UserWarning, match="skipped 1 star.*13350"):
+        X, y = load_s82_rrlyrae(tmp_path, on_error="skip")
+    assert_array_equal(X.ids, ["4099"])
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"star_id": [0, None, 1]}, "column 'star_id': row 1 has no star identifier"),
+        ({"star_id": [0.0, np.nan, 1.0]}, "row 1 has no star identifier"),
+        ({"star_id": np.array([0, "a", 1], dtype=object)}, "cannot be compared"),
+        ({"mag": [1.0, "abc", 2.0]}, "column 'mag' is not numeric"),
+        ({"time": 3.0}, "column 'time' must be one-dimensional"),
+        ({"period": [0.5]}, r"period column 'period' has shape \(1,\)"),
+    ],
+)
+def test_from_long_format_bad_columns_are_named(change, match):
+    # used to raise TypeError from np.unique/len() or IndexError (short period
+    # column), or numpy's error without the column name
+    table = {
+        "star_id": [0, 0, 1],
+        "time": [1.0, 2.0, 3.0],
+        "mag": [1.0, 2.0, 3.0],
+        "period": [0.5, 0.5, 0.7],
+    }
+    with pytest.raises(ValueError, match=match):
+        from_long_format({**table, **change}, err_col=None, period="period")
