@@ -229,6 +229,22 @@ def _repair_curve(arr, i, ids):
     return arr
 
 
+def _object_rows_to_float(X, ids):
+    """Convert a 2-D object array of magnitudes to float, naming a bad star."""
+    try:
+        return X.astype(np.float64)
+    except (TypeError, ValueError):
+        pass
+    for i, row in enumerate(X):
+        try:
+            row.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{_star_name(ids, i)}: light curve is not numeric ({exc})"
+            ) from None
+    return X.astype(np.float64)
+
+
 def _looks_like_one_curve(X):
     """Whether a 2-D numeric array is one star's ``(n_obs, 2 or 3)`` curve.
 
@@ -290,7 +306,7 @@ def check_light_curves(X, *, period=None, features=None, ids=None, min_stars=1):
         if np.iscomplexobj(X):
             raise ValueError("Complex data not supported: light curves are real")
         if X.dtype == object and X.ndim == 2:
-            X = X.astype(np.float64)  # TypeError names a non-numeric entry
+            X = _object_rows_to_float(X, ids)
         if X.ndim == 1 and X.dtype != object:
             raise ValueError(
                 "Expected a 2D array of stars, got a 1D array instead. Reshape your "

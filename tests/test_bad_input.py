@@ -85,6 +85,11 @@ def test_row_too_short_star_is_named():
     [
         ([np.ones((5, 4))], ValueError, r"star 0.*shape"),
         ([[["a", "b", "c"]] * 3], ValueError, "not numeric"),
+        (
+            np.array([[1.0, 2.0, 3.0, 4.0], [1.0, "a", 3.0, 4.0]], dtype=object),
+            ValueError,
+            "star 1: light curve is not numeric",
+        ),
         ([], ValueError, "minimum of 1"),
         (np.ones(5), ValueError, "Reshape your data"),
         (sp.csr_matrix(np.ones((3, 3))), TypeError, "Sparse"),
