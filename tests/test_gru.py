@@ -168,6 +168,23 @@ def test_flush_denormal_restores_state():
     assert not denormals_flushed()
 
 
+def test_flush_denormal_reaches_worker_threads():
+    # A subnormal times 2 is subnormal (nonzero) unless the thread computing
+    # it flushes; a large elementwise op is split over all intra-op threads.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        torch.set_flush_denormal(False)
+        tiny = torch.full((1 << 18,), 1e-39)
+        assert torch.count_nonzero(tiny * 2.0) == tiny.numel()
+        with flush_denormal() as supported:
+            expected = 0 if supported else tiny.numel()
+            assert torch.count_nonzero(tiny * 2.0) == expected
+        assert torch.count_nonzero(tiny * 2.0) == tiny.numel()
+    finally:
+        torch.set_num_threads(threads)
+
+
 def test_reused_buffers_do_not_clobber_live_results():
     torch.manual_seed(0)
     gru = GRU(2, 4, 2)
@@ -178,3 +195,89 @@ def test_reused_buffers_do_not_clobber_live_results():
         (out_b.sum() + h_b.sum()).backward()
     torch.testing.assert_close(out_a.detach(), kept[0])
     torch.testing.assert_close(h_a.detach(), kept[1])
+
+
+# bfloat16 matrix multiplies: operands rounded to 8 significant bits (relative
+# rounding error <= 2**-9 ~ 2e-3 each), products rounded once more. Over these
+# short recurrences the errors stay of that order (measured: 1e-3 to 7e-3
+# relative, in norm, on outputs and on every gradient), so 2e-2 bounds them
+# with a margin of about 3, while a wrong formula (errors of order 1) cannot
+# meet it; an exact float32 result by mistake is caught separately.
+BF16_RTOL = 2e-2
+
+
+def _rel(a, b):
+    return float((a - b).detach().norm() / b.detach().norm())
+
+
+def _bf16_close(a, b):
+    assert a.dtype == torch.float32
+    assert torch.isfinite(a).all()
+    assert _rel(a, b) < BF16_RTOL
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+def test_bfloat16_matches_nn_gru(layers):
+    ours, ref = _pair(3, 16, layers, torch.float32)
+    ours.compute_dtype = torch.bfloat16
+    x = torch.randn(6, 12, 3, requires_grad=True)
+    out, h_n = ours(x)
+    out_ref, h_ref = ref(x)
+    _bf16_close(out, out_ref)
+    _bf16_close(h_n, h_ref)
+    # really rounded, not the exact float32 path
+    assert not torch.allclose(out, out_ref, rtol=1e-5, atol=1e-6)
+    g_out = torch.randn_like(out)
+    grads = _grads((out * g_out).sum() + h_n.sum(), [x, *ours.parameters()])
+    grads_ref = _grads((out_ref * g_out).sum() + h_ref.sum(), [x, *ref.parameters()])
+    for g, g_ref in zip(grads, grads_ref, strict=True):
+        _bf16_close(g, g_ref)
+    assert all(p.dtype == torch.float32 for p in ours.parameters())
+
+
+def test_bfloat16_with_mask_and_input_proj_matches_float32():
+    torch.manual_seed(0)
+    gru = GRU(2, 16, 2, compute_dtype=torch.bfloat16)
+    assert gru.compute_dtype == torch.bfloat16
+    lengths = torch.tensor([9, 4, 1, 7])
+    mask = torch.arange(9) < lengths[:, None]
+    x = torch.randn(4, 9, 2, requires_grad=True)
+    proj = torch.randn(4, 48, requires_grad=True)
+    inputs = [x, proj, *gru.parameters()]
+    results = {}
+    for cdt in (torch.float32, torch.bfloat16):
+        gru.compute_dtype = cdt
+        out, h_n = gru(x, mask=mask, input_proj=proj)
+        g_out = torch.linspace(-1, 1, out.numel()).view_as(out)
+        grads = _grads((out * g_out).sum() + h_n.sum(), inputs)
+        with torch.no_grad():
+            out_ng, h_ng = gru(x, mask=mask, input_proj=proj)
+        results[cdt] = out, h_n, grads, out_ng, h_ng
+    out, h_n, grads, out_ng, h_ng = results[torch.bfloat16]
+    out32, h32, grads32, _, _ = results[torch.float32]
+    _bf16_close(out, out32)
+    _bf16_close(h_n, h32)
+    for g, g32 in zip(grads, grads32, strict=True):
+        _bf16_close(g, g32)
+    # inference path: the same arithmetic as the training path
+    torch.testing.assert_close(out_ng, out, rtol=0, atol=0)
+    torch.testing.assert_close(h_ng, h_n, rtol=0, atol=0)
+    for i, n in enumerate(lengths.tolist()):
+        # padding carries the state exactly: outputs repeat the last state
+        # and the final state is the last valid output
+        assert torch.equal(out[i, n:], out[i, n - 1].expand(9 - n, -1))
+        assert torch.equal(h_n[-1, i], out[i, n - 1])
+    # no gradient reaches padded inputs
+    assert torch.equal(grads[0][2, 1:], torch.zeros(8, 2))
+
+
+def test_compute_dtype_float32_is_exact_and_others_rejected():
+    torch.manual_seed(0)
+    gru = GRU(2, 5, 2)
+    x = torch.randn(3, 6, 2)
+    out_none, _ = gru(x)
+    gru.compute_dtype = torch.float32
+    assert torch.equal(gru(x)[0], out_none)
+    gru.compute_dtype = torch.float16
+    with pytest.raises(ValueError, match="compute_dtype"):
+        gru(x)
