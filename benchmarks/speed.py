@@ -77,7 +77,7 @@ def bench_training(n_train, batch, epochs):
     clf.fit(Xn, y)
     durations = np.array(clf.history[:, "dur"][1:])
     ours = n_seq / float(np.median(durations))
-    (naive_train, _), (naive_infer, _) = time_model(
+    (naive_train, *_), (naive_infer, *_) = time_model(
         NaiveAutoencoder(), make_batch(batch, 200), warmup=1, iters=3
     )
     return (
@@ -101,14 +101,16 @@ def bench_inference(clf, Xn, repeats=3):
     clf.set_params(batch_size=1000)
     clf.predict_all(Xn[:10])  # warm-up
     two, one = [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        clf.predict_proba(Xn)
-        clf.score_samples(Xn)
-        two.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        clf.predict_all(Xn)
-        one.append(time.perf_counter() - t0)
+
+    def separate(X):
+        clf.predict_proba(X)
+        clf.score_samples(X)
+
+    for i in range(repeats):  # alternate which goes first
+        for fn, times in [(separate, two), (clf.predict_all, one)][:: 1 - 2 * (i % 2)]:
+            t0 = time.perf_counter()
+            fn(Xn)
+            times.append(time.perf_counter() - t0)
     return {
         "sequences": int(n_seq),
         "skdualnet_seq_per_s": n_seq / float(np.median(one)),
@@ -161,6 +163,11 @@ def bench_stream(clf, n_stars, chunk=2000):
         "stars_per_s": done / seconds,
         "peak_rss_mb_after_first_chunk": peaks[0],
         "peak_rss_mb_at_end": peaks[-1],
+        # (stars scored, peak so far) at about every tenth of the stream
+        "peak_rss_mb_by_stars": [
+            [int(min(n_stars, (i + 1) * chunk)), peaks[i]]
+            for i in np.unique(np.linspace(0, len(peaks) - 1, 11).astype(int))
+        ],
     }
 
 
@@ -225,6 +232,33 @@ def bench_accuracy(budget, n_per_class=150, epochs=None):
     }
 
 
+def _cpu():
+    """CPU model and whether it multiplies bfloat16 natively (AMX, AVX512-BF16)."""
+    model = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(
+                (
+                    ln.split(":", 1)[1].strip()
+                    for ln in f
+                    if ln.startswith("model name")
+                ),
+                None,
+            )
+    except OSError:
+        pass
+    try:
+        caps = torch._C._cpu._get_cpu_capability()
+    except AttributeError:  # private API: absent in other torch versions
+        caps = {}
+    return {
+        "model": model,
+        "cores": os.cpu_count(),
+        "amx_bf16": caps.get("amx_bf16"),
+        "avx512_bf16": caps.get("avx512_bf16"),
+    }
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n-train", type=int, default=1000)
@@ -247,6 +281,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     result = {
+        "cpu": _cpu(),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "load_average_1min": os.getloadavg()[0],

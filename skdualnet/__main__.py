@@ -120,7 +120,8 @@ def _predict_per_star(front, clf, X):
     Returns ``(rows, Xn, proba, score, problems)``: the indices of ``X``
     predicted, their transformed curves and outputs, and index -> reason for
     the rejected stars. All stars go through together; only when that raises
-    ``ValueError`` is each star tried alone, to find the culprits.
+    ``ValueError`` is each star passed alone through the front end, to find
+    the culprits, and the others are predicted together.
     """
 
     def run(Xs):
@@ -134,9 +135,10 @@ def _predict_per_star(front, clf, X):
     except ValueError:
         pass
     problems = {}
+    # The front end alone finds the culprits: the network is not run per star.
     for i in rows:
         try:
-            run(X[[i]])
+            front.transform(X[[i]])
         except ValueError as exc:
             problems[int(i)] = _STAR_PREFIX.sub("", str(exc))
     rows = np.array([i for i in rows if i not in problems], dtype=int)
@@ -250,7 +252,8 @@ def _load_labelled(args):
     X, y, skipped = load_folder_reporting(
         args.data, args.format, args.band, min_obs=args.min_obs
     )
-    report_skipped(skipped, len(skipped) + (0 if X is None else len(X)))
+    n_skipped = sum(star is not None for star in skipped)
+    report_skipped(skipped, n_skipped + (0 if X is None else len(X)))
     if X is None:
         raise ValueError(skipped[None])
     return X, y

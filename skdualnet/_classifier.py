@@ -120,16 +120,20 @@ class SequentialTraining(Callback):
 class CosineLR(Callback):
     """Cosine annealing of the learning rate to ``eta_min`` over ``T_max`` epochs.
 
-    At the start of epoch ``e`` (counted from 0 in the net's history) the
-    learning rate of every parameter group is set to
-    ``eta_min + (lr - eta_min) * (1 + cos(pi * (e mod T_max) / T_max)) / 2``
-    with ``lr`` the net's ``lr`` -- the values of
-    ``torch.optim.lr_scheduler.CosineAnnealingLR``, restarted every ``T_max``
-    epochs (so :meth:`DualNetClassifier.partial_fit` anneals again).
+    At the start of the ``k``-th epoch of a training call (``fit``,
+    ``partial_fit``; ``k`` from 0) the learning rate of each parameter group
+    is set to ``eta_min + (lr0 - eta_min) * (1 + cos(pi * (k mod T_max) /
+    T_max)) / 2``, ``lr0`` being the group's first rate (``initial_lr``, as
+    torch's schedulers store it: the net's ``lr`` unless ``optimizer__lr`` or
+    parameter groups say otherwise) -- the values of
+    ``torch.optim.lr_scheduler.CosineAnnealingLR``. Each ``fit`` and
+    ``partial_fit`` call starts a new cycle.
 
-    The rate is a function of the history alone, not of scheduler state, so
-    a fit resumed from a :class:`skorch.callbacks.Checkpoint` (whose files
-    hold the history but no scheduler) continues the schedule exactly.
+    ``k`` is counted in the net's history from the length it had when the call
+    began, before a :class:`skorch.callbacks.LoadInitState` callback restores
+    a checkpoint (default callbacks run first), so a fit resumed from a
+    :class:`skorch.callbacks.Checkpoint` (whose files hold the history and
+    the optimizer, but no scheduler) continues the schedule exactly.
 
     Parameters
     ----------
@@ -140,8 +144,8 @@ class CosineLR(Callback):
     eta_min : float, default=0.0
         Learning rate at the end of the cycle.
     event_name : str, default="event_lr"
-        History key under which the rate of each epoch is recorded
-        (``None`` records nothing).
+        History key under which the rate of the first parameter group is
+        recorded each epoch (``None`` records nothing).
     """
 
     def __init__(self, T_max=None, eta_min=0.0, event_name="event_lr"):
@@ -150,22 +154,28 @@ class CosineLR(Callback):
         self.event_name = event_name
 
     def __setstate__(self, state):
-        # Models saved by skdualnet 0.1 hold the skorch LRScheduler this
-        # callback used to be; give them this one's parameters.
-        for key, value in (("T_max", None), ("eta_min", 0.0)):
-            state.setdefault(key, state.get("kwargs", {}).get(key, value))
-        state.setdefault("event_name", "event_lr")
+        if "policy" in state:
+            # skdualnet 0.1 saved skorch's LRScheduler (CosineAnnealingLR),
+            # which this callback replaces: keep only its parameters.
+            state = {
+                "T_max": state.get("T_max"),
+                "eta_min": state.get("eta_min", 0.0),
+                "event_name": state.get("event_name", "event_lr"),
+            }
         self.__dict__.update(state)
 
+    def on_train_begin(self, net, **kwargs):
+        self.start_ = len(net.history)
+
     def on_epoch_begin(self, net, **kwargs):
-        epoch = len(net.history) - 1
+        k = len(net.history) - 1 - getattr(self, "start_", 0)
         period = max(1, int(self.T_max if self.T_max is not None else net.max_epochs))
-        cos = math.cos(math.pi * (epoch % period) / period)
-        lr = self.eta_min + (net.lr - self.eta_min) * (1.0 + cos) / 2.0
+        factor = (1.0 + math.cos(math.pi * (k % period) / period)) / 2.0
         for group in net.optimizer_.param_groups:
-            group["lr"] = lr
+            lr0 = group.setdefault("initial_lr", group["lr"])
+            group["lr"] = self.eta_min + (lr0 - self.eta_min) * factor
         if self.event_name is not None:
-            net.history.record(self.event_name, lr)
+            net.history.record(self.event_name, net.optimizer_.param_groups[0]["lr"])
 
 
 def _epoch_seed(seed, epoch):
@@ -413,12 +423,15 @@ class DualNetClassifier(NeuralNetClassifier):
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         """skorch's loop; in :meth:`fit`, only the epochs the history lacks.
 
-        ``fit`` trains until the history holds ``max_epochs`` epochs. It
-        starts empty, unless a :class:`skorch.callbacks.LoadInitState` callback
-        restored a checkpoint, in which case training resumes where it was
-        interrupted. :meth:`partial_fit` always adds ``max_epochs`` epochs.
+        When a :class:`skorch.callbacks.LoadInitState` callback has restored
+        a checkpoint at the start of ``fit``, training resumes where it was
+        interrupted and stops when the history holds ``max_epochs`` epochs.
+        Otherwise (a fresh ``fit``, ``warm_start=True``, :meth:`partial_fit`)
+        it runs ``max_epochs`` epochs, as in skorch.
         """
-        if epochs is None and getattr(self, "_in_fit_", False):
+        base = getattr(self, "_fit_base_", None)
+        if epochs is None and base is not None and len(self.history) > base:
+            # on_train_begin restored a checkpoint: finish its run
             epochs = max(0, self.max_epochs - len(self.history))
         return super().fit_loop(X, y, epochs=epochs, **fit_params)
 
@@ -454,13 +467,17 @@ class DualNetClassifier(NeuralNetClassifier):
         X = self._prepare(X)
         y = self._encode_y(X, y)
         self._set_data_dims(X)
-        with torch.random.fork_rng(devices=[]):
+        warm = self.warm_start and self.initialized_
+        with torch.random.fork_rng(devices=self._rng_devices()):
             torch.manual_seed(self._torch_seed_)
             self._in_fit_ = True
+            # history length before training (not counting a restored one)
+            self._fit_base_ = len(self.history) if warm else 0
             try:
                 super().fit(X, y, **fit_params)
             finally:
                 self._in_fit_ = False
+                self._fit_base_ = None
             self._fit_mixture(X)
         return self
 
@@ -490,7 +507,7 @@ class DualNetClassifier(NeuralNetClassifier):
             return self.fit(X, y, **fit_params)
         X = self._prepare(X)
         y = self._encode_y(X, y, refit=False)
-        with torch.random.fork_rng(devices=[]):
+        with torch.random.fork_rng(devices=self._rng_devices()):
             torch.manual_seed(self._torch_seed_)
             super().partial_fit(X, y, **fit_params)
             self._fit_mixture(X)
@@ -734,6 +751,14 @@ class DualNetClassifier(NeuralNetClassifier):
         if X.segments is None:
             X = SequenceSegmenter(min_obs=2).fit_transform(X)
         return Normalizer().fit_transform(X)
+
+    def _rng_devices(self):
+        """CUDA devices whose random state a fit must fork (and restore)."""
+        device = torch.device(self.device) if self.device is not None else None
+        if device is None or device.type != "cuda" or not torch.cuda.is_available():
+            return []
+        index = device.index
+        return [index if index is not None else torch.cuda.current_device()]
 
     def _set_data_dims(self, X):
         """Record the auxiliary input size and draw the seeds of this fit."""

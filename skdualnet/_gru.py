@@ -25,7 +25,8 @@ How it is made fast (pure PyTorch, measured on a 2-core CPU; see
   pre-activation is set to ``+inf``), which carries the state through
   unchanged and makes every gate derivative exactly zero there;
 * without a gradient (inference) the input projections are made step by step
-  into one step's buffers, which stay in cache (same results to the bit);
+  into one step's buffers, which stay in cache (the same numbers up to
+  float rounding; bit-identical in the configurations measured);
 * :func:`flush_denormal` (a context manager) flushes subnormal floats to zero,
   on the calling thread and on PyTorch's OpenMP worker threads; gradients
   through saturated gates otherwise become subnormal and CPU arithmetic on
@@ -44,6 +45,7 @@ than float32 ones, and training and inference are 2 to 3 times slower.
 import contextlib
 import ctypes
 import math
+import os
 
 import torch
 from torch import nn
@@ -186,26 +188,34 @@ def flush_denormal(enabled=True):
         _set_flush_denormal_all_threads(previous)
 
 
-def _openmp_libraries():
-    """The OpenMP runtimes loaded in this process (``ctypes.CDLL`` objects).
+def _torch_openmp():
+    """PyTorch's OpenMP runtime (a ``ctypes.CDLL``), or ``None``.
 
-    Usually PyTorch's ``libgomp``; other packages may bring their own (e.g.
-    scikit-learn's vendored copy), each with its own team of threads, so all
-    are returned. Empty where none is found (or not on Linux).
+    Found among the shared libraries this process has loaded
+    (``/proc/self/maps``, Linux): a GNU, Intel or LLVM OpenMP runtime that
+    lies in PyTorch's own folder, or else the only one loaded. Other
+    packages' runtimes (e.g. scikit-learn's vendored ``libgomp``) have their
+    own threads, which PyTorch does not use, and are left alone. Looked up
+    once, when first needed (PyTorch's runtime is loaded with PyTorch).
     """
     global _OPENMP
     if _OPENMP is None:
-        _OPENMP = []
+        _OPENMP = [None]
+        names = ("libgomp", "libiomp", "libomp")
         try:
             with open("/proc/self/maps") as maps:
-                paths = {
-                    line.split()[-1]
-                    for line in maps
-                    if "libgomp" in line or "libiomp" in line
-                }
+                paths = sorted(
+                    {
+                        ln.split()[-1]
+                        for ln in maps
+                        if any(n in ln.rsplit("/", 1)[-1] for n in names)
+                    }
+                )
         except OSError:
-            paths = set()
-        for path in sorted(paths):
+            paths = []
+        torch_dir = os.path.dirname(torch.__file__)
+        own = [p for p in paths if p.startswith(torch_dir)]
+        for path in own or (paths if len(paths) == 1 else []):
             try:
                 lib = ctypes.CDLL(path)
                 fn = lib.GOMP_parallel
@@ -213,8 +223,9 @@ def _openmp_libraries():
                 continue
             fn.argtypes = [_OMP_FN, ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint]
             fn.restype = None
-            _OPENMP.append(lib)
-    return _OPENMP
+            _OPENMP = [lib]
+            break
+    return _OPENMP[0]
 
 
 _OPENMP = None
@@ -222,26 +233,28 @@ _OMP_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 
 
 def _set_flush_denormal_all_threads(enabled):
-    """``torch.set_flush_denormal(enabled)`` here and on every OpenMP worker.
+    """``torch.set_flush_denormal(enabled)`` here and on PyTorch's OpenMP workers.
 
-    ``torch.set_flush_denormal`` sets only the calling thread. The workers of
-    each OpenMP team (PyTorch's has ``torch.get_num_threads()`` threads) are
-    reached by running one parallel region in each loaded OpenMP runtime
-    (``GOMP_parallel``, the entry point compilers use for ``#pragma omp
-    parallel``, also exported by Intel's runtime) whose body, a ``ctypes``
-    callback, makes the same call on each thread. Where no such runtime is
-    loaded (or one thread is used) only the calling thread is set. Returns
+    ``torch.set_flush_denormal`` sets only the calling thread. PyTorch's
+    worker threads (``torch.get_num_threads()`` of them, the caller
+    included) are reached by running one parallel region of that many threads
+    in PyTorch's OpenMP runtime (``GOMP_parallel``, the entry point compilers
+    use for ``#pragma omp parallel``, also exported by the Intel and LLVM
+    runtimes) whose body, a ``ctypes`` callback, makes the same call on each
+    thread. Where the runtime is not found (not Linux, another layout) or one
+    thread is used, only the calling thread is set. Returns
     ``torch.set_flush_denormal``'s value (whether the CPU supports it).
     """
     supported = torch.set_flush_denormal(enabled)
-    if torch.get_num_threads() > 1:
+    n_threads = torch.get_num_threads()
+    if n_threads > 1:
+        lib = _torch_openmp()
+        if lib is not None:
 
-        def body(_):
-            torch.set_flush_denormal(enabled)
+            def body(_):
+                torch.set_flush_denormal(enabled)
 
-        callback = _OMP_FN(body)
-        for lib in _openmp_libraries():
-            lib.GOMP_parallel(callback, None, 0, 0)
+            lib.GOMP_parallel(_OMP_FN(body), None, n_threads, 0)
     return supported
 
 
@@ -271,6 +284,9 @@ class GRU(nn.Module):
         AVX512-BF16); elsewhere it is emulated and several times slower.
         A plain attribute: it may be changed after construction.
     """
+
+    # Default for GRUs unpickled from files written before the attribute existed.
+    compute_dtype = None
 
     def __init__(
         self, input_size, hidden_size, num_layers=1, dropout=0.0, compute_dtype=None

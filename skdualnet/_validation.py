@@ -239,7 +239,8 @@ def _object_rows_to_float(X, ids):
         try:
             row.astype(np.float64)
         except (TypeError, ValueError) as exc:
-            raise ValueError(
+            # keep the type: a TypeError (e.g. a dict) stays one, as in numpy
+            raise type(exc)(
                 f"{_star_name(ids, i)}: light curve is not numeric ({exc})"
             ) from None
     return X.astype(np.float64)

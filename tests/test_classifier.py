@@ -315,3 +315,31 @@ def test_predict_all_is_the_separate_methods_in_one_pass(
     np.testing.assert_array_equal(out.novel, clf.predict_novelty(Xn))
     np.testing.assert_array_equal(out.latent, clf.transform(Xn))
     assert "latent" not in clf.predict_all(Xn[:3])
+
+
+def test_warm_start_fit_trains_max_epochs_more(normalized):
+    Xtr, ytr, _, _ = normalized
+    clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 2}, warm_start=True)
+    clf.fit(Xtr, ytr)
+    before = [p.detach().clone() for p in clf.module_.parameters()]
+    clf.fit(Xtr, ytr)
+    assert len(clf.history) == 4
+    assert any(
+        not torch.equal(a, b) for a, b in zip(before, clf.module_.parameters())
+    )
+
+
+def test_cosine_schedule_starts_each_call_from_the_optimizer_lr(normalized):
+    Xtr, ytr, _, _ = normalized
+    lr0 = 1e-3  # the optimizer's own rate, not the net's lr
+    clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 3}, optimizer__lr=lr0)
+    clf.fit(Xtr, ytr)
+    cos3 = [lr0 * (1 + np.cos(np.pi * k / 3)) / 2 for k in range(3)]
+    np.testing.assert_allclose(clf.history[:, "event_lr"], cos3)
+    np.testing.assert_allclose(
+        [g["lr"] for g in clf.optimizer_.param_groups], cos3[-1]
+    )
+    # partial_fit: a new cycle of the new max_epochs, from the same rate
+    clf.set_params(max_epochs=2)
+    clf.partial_fit(Xtr, ytr)
+    np.testing.assert_allclose(clf.history[:, "event_lr"], cos3 + [lr0, lr0 / 2])

@@ -95,10 +95,11 @@ def test_model_file_written_by_version_0_1_still_loads():
     np.testing.assert_allclose(model.score_samples(Xq), expected["score"], rtol=1e-5)
     # ... and can go on training with this version's callbacks.
     clf = model[-1]
-    clf.set_params(max_epochs=1)
+    clf.set_params(max_epochs=2)
     clf.partial_fit(model[:-1].transform(Xq), yq)
-    assert len(clf.history) == 3
-    assert clf.history[-1, "event_lr"] == clf.lr
+    assert len(clf.history) == 4
+    np.testing.assert_allclose(clf.history[-2:, "event_lr"], [clf.lr, clf.lr / 2])
+    assert "policy" not in clf.get_params()["callbacks__lr_scheduler"].__dict__
     assert np.isfinite(model.score_samples(Xq)).all()
 
 
