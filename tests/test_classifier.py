@@ -324,9 +324,7 @@ def test_warm_start_fit_trains_max_epochs_more(normalized):
     before = [p.detach().clone() for p in clf.module_.parameters()]
     clf.fit(Xtr, ytr)
     assert len(clf.history) == 4
-    assert any(
-        not torch.equal(a, b) for a, b in zip(before, clf.module_.parameters())
-    )
+    assert any(not torch.equal(a, b) for a, b in zip(before, clf.module_.parameters()))
 
 
 def test_cosine_schedule_starts_each_call_from_the_optimizer_lr(normalized):
@@ -336,9 +334,7 @@ def test_cosine_schedule_starts_each_call_from_the_optimizer_lr(normalized):
     clf.fit(Xtr, ytr)
     cos3 = [lr0 * (1 + np.cos(np.pi * k / 3)) / 2 for k in range(3)]
     np.testing.assert_allclose(clf.history[:, "event_lr"], cos3)
-    np.testing.assert_allclose(
-        [g["lr"] for g in clf.optimizer_.param_groups], cos3[-1]
-    )
+    np.testing.assert_allclose([g["lr"] for g in clf.optimizer_.param_groups], cos3[-1])
     # partial_fit: a new cycle of the new max_epochs, from the same rate
     clf.set_params(max_epochs=2)
     clf.partial_fit(Xtr, ytr)
