@@ -470,13 +470,12 @@ class DualNetClassifier(NeuralNetClassifier):
         warm = self.warm_start and self.initialized_
         with torch.random.fork_rng(devices=self._rng_devices()):
             torch.manual_seed(self._torch_seed_)
-            self._in_fit_ = True
-            # history length before training (not counting a restored one)
+            # History length before training (not counting a restored one);
+            # None outside fit.
             self._fit_base_ = len(self.history) if warm else 0
             try:
                 super().fit(X, y, **fit_params)
             finally:
-                self._in_fit_ = False
                 self._fit_base_ = None
             self._fit_mixture(X)
         return self
@@ -501,7 +500,7 @@ class DualNetClassifier(NeuralNetClassifier):
         -------
         self
         """
-        if getattr(self, "_in_fit_", False):  # skorch's fit calls partial_fit
+        if getattr(self, "_fit_base_", None) is not None:  # skorch's fit calls it
             return super().partial_fit(X, y, classes=classes, **fit_params)
         if not self.initialized_:
             return self.fit(X, y, **fit_params)

@@ -254,8 +254,11 @@ def _clean_curve(curve):
     return curve
 
 
-def _first_of_duplicates(ids, what):
-    """Mask keeping the first row of each identifier; warns about the others."""
+def _first_of_duplicates(ids, what, stacklevel=3):
+    """Mask keeping the first row of each identifier; warns about the others.
+
+    ``stacklevel`` points the warning at the loader's caller.
+    """
     seen, keep, dups = set(), [], []
     for star in ids:
         keep.append(star not in seen)
@@ -269,7 +272,7 @@ def _first_of_duplicates(ids, what):
             f"{what}: {len(dups)} duplicate catalogue row(s) for star(s) "
             f"{shown}{more}; the first row of each star is used",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     return np.array(keep, dtype=bool)
 
@@ -583,6 +586,20 @@ def _bad_row_key(lineno, fields, id_col):
     return f"line {lineno}"
 
 
+def _skipped_rows(bad_rows, id_col):
+    """Skip report of malformed catalogue rows: star id (or line) -> problem."""
+    return {
+        _bad_row_key(lineno, fields, id_col): problem
+        for lineno, fields, problem in bad_rows or ()
+    }
+
+
+def _first_rows(body, id_col, what):
+    """Catalogue rows, keeping each star's first row (warns about the others)."""
+    first = _first_of_duplicates([row[id_col] for row in body], what, stacklevel=4)
+    return [row for row, keep in zip(body, first, strict=True) if keep]
+
+
 def _is_catalog_header(header):
     return (
         _find_column(header, _CATALOG_COLUMNS["ids"]) is not None
@@ -605,8 +622,8 @@ def _parse_catalog(path, skipped=None):
                 f"{name}: line {header_line}: no {key!r} column among "
                 f"{header!r}; expected one of {_CATALOG_COLUMNS[key]}"
             )
-    for lineno, fields, problem in bad_rows or ():
-        skipped[_bad_row_key(lineno, fields, idx["ids"])] = problem
+    if skipped is not None:
+        skipped.update(_skipped_rows(bad_rows, idx["ids"]))
     out = {}
     for key in ("ids", "type"):
         out[key] = np.array([row[idx[key]] for row in body], dtype=str)
@@ -996,12 +1013,8 @@ def load_asas_richards2012(
     i_cls = _find_column(header, ("class", "type"))
     if i_id is None or i_cls is None:
         raise ValueError(f"{cat_name}: expected columns id,class; got {header!r}")
-    skipped = {
-        _bad_row_key(lineno, fields, i_id): problem
-        for lineno, fields, problem in bad_rows or ()
-    }
-    first = _first_of_duplicates([row[i_id] for row in body], what)
-    body = [row for row, keep in zip(body, first, strict=True) if keep]
+    skipped = _skipped_rows(bad_rows, i_id)
+    body = _first_rows(body, i_id, what)
     wanted = {}
     for row in body:
         fine = row[i_cls]
@@ -1122,12 +1135,8 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise"):
             continue  # a star whose row this was is reported as having none
         raw.setdefault(fields[0], (lineno, fields))  # first row of a star
 
-    skipped = {
-        _bad_row_key(lineno, fields, 0): problem
-        for lineno, fields, problem in bad_rows or ()
-    }
-    first = _first_of_duplicates([row[0] for row in body], what)
-    body = [row for row, keep in zip(body, first, strict=True) if keep]
+    skipped = _skipped_rows(bad_rows, 0)
+    body = _first_rows(body, 0, what)
     curves, periods, ids, ys, feats = [], [], [], [], []
     for row in body:
         star = row[0]
