@@ -98,6 +98,33 @@ def make_batch(batch, steps, seed=0):
     return dt, x, w, mask
 
 
+def cpu_info():
+    """CPU model and whether it multiplies bfloat16 natively (AMX, AVX512-BF16)."""
+    model = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(
+                (
+                    ln.split(":", 1)[1].strip()
+                    for ln in f
+                    if ln.startswith("model name")
+                ),
+                None,
+            )
+    except OSError:
+        pass
+    try:
+        caps = torch._C._cpu._get_cpu_capability()
+    except AttributeError:  # private API: absent in other torch versions
+        caps = {}
+    return {
+        "model": model,
+        "cores": os.cpu_count(),
+        "amx_bf16": caps.get("amx_bf16"),
+        "avx512_bf16": caps.get("avx512_bf16"),
+    }
+
+
 def _median(values):
     values = sorted(values)
     return values[len(values) // 2]
@@ -198,13 +225,12 @@ def main(argv=None):
     if args.threads:
         torch.set_num_threads(args.threads)
     data = make_batch(args.batch, args.steps)
-    cpu = torch._C._cpu._get_cpu_capability()
     result = {
         "batch": args.batch,
         "steps": args.steps,
         "threads": torch.get_num_threads(),
         "torch": torch.__version__,
-        "cpu_bf16": {k: cpu.get(k) for k in ("avx512_bf16", "amx_bf16")},
+        "cpu": cpu_info(),
         "loadavg_start": [round(v, 2) for v in os.getloadavg()],
     }
     if not args.skip_naive:

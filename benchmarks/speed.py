@@ -40,7 +40,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from gru_speed import NaiveAutoencoder, make_batch, time_model  # noqa: E402
+from gru_speed import NaiveAutoencoder, cpu_info, make_batch, time_model  # noqa: E402
 from period_search import simulate_star  # noqa: E402
 from skorch.callbacks import Callback  # noqa: E402
 
@@ -232,33 +232,6 @@ def bench_accuracy(budget, n_per_class=150, epochs=None):
     }
 
 
-def _cpu():
-    """CPU model and whether it multiplies bfloat16 natively (AMX, AVX512-BF16)."""
-    model = None
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(
-                (
-                    ln.split(":", 1)[1].strip()
-                    for ln in f
-                    if ln.startswith("model name")
-                ),
-                None,
-            )
-    except OSError:
-        pass
-    try:
-        caps = torch._C._cpu._get_cpu_capability()
-    except AttributeError:  # private API: absent in other torch versions
-        caps = {}
-    return {
-        "model": model,
-        "cores": os.cpu_count(),
-        "amx_bf16": caps.get("amx_bf16"),
-        "avx512_bf16": caps.get("avx512_bf16"),
-    }
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n-train", type=int, default=1000)
@@ -281,7 +254,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     result = {
-        "cpu": _cpu(),
+        "cpu": cpu_info(),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "load_average_1min": os.getloadavg()[0],
