@@ -441,19 +441,19 @@ def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save, cdt=None):
     first = steps
     if pad is not None:
         first, pad_mask = pad
+    b_rz = b_ih[:h2] + b_hh[:h2]
+    b_in = b_ih[h2:]
     if step_proj:
-        b_rz = b_ih[:h2] + b_hh[:h2]
         w_ih_rz = w_ih[:h2].t()
         w_ih_n = w_ih[h2:].t()
-        b_in = b_ih[h2:]
     elif cdt is None:
-        torch.addmm(b_ih[:h2] + b_hh[:h2], x2, w_ih[:h2].t(), out=rz.view(-1, h2))
-        torch.addmm(b_ih[h2:], x2, w_ih[h2:].t(), out=n.view(-1, hidden))
+        torch.addmm(b_rz, x2, w_ih[:h2].t(), out=rz.view(-1, h2))
+        torch.addmm(b_in, x2, w_ih[h2:].t(), out=n.view(-1, hidden))
     else:
         proj = _workspace.empty((steps * batch, 3 * hidden), _like(x, cdt))
         torch.mm(_lowp(x2, cdt), w_ih.to(cdt).t(), out=proj)
-        torch.add(b_ih[:h2] + b_hh[:h2], proj[:, :h2], out=rz.view(-1, h2))
-        torch.add(b_ih[h2:], proj[:, h2:], out=n.view(-1, hidden))
+        torch.add(b_rz, proj[:, :h2], out=rz.view(-1, h2))
+        torch.add(b_in, proj[:, h2:], out=n.view(-1, hidden))
         del proj
     if extra is not None and not step_proj:
         rz += extra[:, :h2]
