@@ -446,6 +446,8 @@ def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save, cdt=None):
     if step_proj:
         w_ih_rz = w_ih[:h2].t()
         w_ih_n = w_ih[h2:].t()
+        if extra is not None:  # folded into the biases once, not added per step
+            b_rz, b_in = b_rz + extra[:, :h2], b_in + extra[:, h2:]
     elif cdt is None:
         torch.addmm(b_rz, x2, w_ih[:h2].t(), out=rz.view(-1, h2))
         torch.addmm(b_in, x2, w_ih[h2:].t(), out=n.view(-1, hidden))
@@ -482,9 +484,6 @@ def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save, cdt=None):
         if step_proj:
             torch.addmm(b_rz, x[t], w_ih_rz, out=rz_t)
             torch.addmm(b_in, x[t], w_ih_n, out=n_t)
-            if extra is not None:
-                rz_t += extra[:, :h2]
-                n_t += extra[:, h2:]
             if t >= first:
                 rz_t[:, hidden:].masked_fill_(pad_mask[t], math.inf)
         if cdt is None:

@@ -124,14 +124,18 @@ def test_dropout_only_in_training_and_between_layers():
     torch.testing.assert_close(single(x)[0], single(x)[0])
 
 
-def test_inference_path_matches_training_path():
+@pytest.mark.parametrize("input_size", [1, 2, 3])
+def test_inference_path_matches_training_path(input_size):
+    # Without a gradient, inputs are projected step by step (by elementwise
+    # products for 1 or 2 features, matrix multiplies otherwise).
     torch.manual_seed(0)
-    gru = GRU(3, 6, 2)
-    x = torch.randn(4, 7, 3)
+    gru = GRU(input_size, 6, 2)
+    x = torch.randn(4, 7, input_size)
     mask = torch.arange(7) < torch.tensor([7, 3, 5, 1])[:, None]
+    proj = torch.randn(4, 18)
     with torch.no_grad():
-        out_ng, h_ng = gru(x, mask=mask, input_proj=torch.ones(4, 18))
-    out, h_n = gru(x, mask=mask, input_proj=torch.ones(4, 18))
+        out_ng, h_ng = gru(x, mask=mask, input_proj=proj)
+    out, h_n = gru(x, mask=mask, input_proj=proj)
     torch.testing.assert_close(out, out_ng)
     torch.testing.assert_close(h_n, h_ng)
 
