@@ -1,7 +1,14 @@
 """Speed benchmark of skdualnet against a naive plain-``nn.GRU`` reference.
 
-Measures, in one run, and prints JSON (and writes it with ``--out``):
+Measures, in one run, and prints JSON (and writes it with ``--out``), then
+the headline figures as a Markdown table with the ratios against the naive
+reference, the fraction of this machine's matrix-multiply ceiling reached and
+the targets of issue 3:
 
+* ``ceiling``: the sequences per second of the architecture's matrix
+  multiplies alone (float32, this machine, no elementwise work): the most a
+  float32 implementation on this CPU's matrix-multiply library can reach,
+  for training (batch ``--batch``) and inference (batch 1000);
 * ``train``: training throughput of :class:`skdualnet.DualNetClassifier` at the
   paper's architecture (GRU 96 x 2, embedding 16, n = 200, fp32), in
   sequences per second, from skorch's per-epoch durations (first epoch
@@ -24,10 +31,12 @@ Measures, in one run, and prints JSON (and writes it with ``--out``):
 Usage::
 
     python benchmarks/speed.py [--n-train 1000] [--batch 500] [--stream 20000]
-                               [--budget 600] [--out speed.json]
+                               [--budget 600] [--budget-epochs N]
+                               [--budget-param NAME=VALUE ...] [--out speed.json]
 """
 
 import argparse
+import ast
 import json
 import os
 import resource
@@ -93,6 +102,76 @@ def bench_training(n_train, batch, epochs):
             "naive_inference_seq_per_s": naive_infer,
         },
     )
+
+
+# The autoencoder's GRU layers: (input features, hidden units), encoder then
+# decoder (the decoder's first layer reads dt; the embedding is projected once).
+_LAYERS = ((2, 96), (96, 96), (1, 96), (96, 96))
+
+
+def _matmuls(batch, steps, train):
+    """The matrix multiplies of one batch through the four GRU layers.
+
+    A list of ``(a_shape, b_shape, count)``: what ``skdualnet._gru`` does,
+    minus every elementwise operation. Forward: the input projections of all
+    steps at once (training) or step by step (inference), and per step the
+    hidden projections (reset/update gates and candidate, two products).
+    Backward (``train``): per step the state gradient ``dg W_hh``; at once the
+    weight gradients ``dW_hh``, ``dW_ih`` and the input gradient (not for the
+    first layer of each GRU, whose input is data).
+    """
+    out = []
+    for k, (n_in, h) in enumerate(_LAYERS):
+        if train:
+            out.append(((steps * batch, n_in), (n_in, 3 * h), 1))
+        else:
+            out.append(((batch, n_in), (n_in, 3 * h), steps))
+        out.append(((batch, h), (h, 2 * h), steps))
+        out.append(((batch, h), (h, h), steps))
+        if train:
+            out.append(((batch, 3 * h), (3 * h, h), steps - 1))
+            out.append(((3 * h, steps * batch), (steps * batch, h), 1))
+            out.append(((3 * h, steps * batch), (steps * batch, n_in), 1))
+            if k % 2:  # input gradient of the second layer of each GRU
+                out.append(((steps * batch, 3 * h), (3 * h, n_in), 1))
+    return out
+
+
+def bench_ceiling(train_batch=500, infer_batch=1000, steps=200, repeats=3):
+    """Sequences per second if the GRUs did nothing but their matrix multiplies.
+
+    Times the products of :func:`_matmuls` (float32, this process's threads,
+    preallocated outputs) on this machine: an upper bound for any float32
+    implementation of the architecture that uses the CPU's matrix-multiply
+    library, and the yardstick for the measured rates.
+    """
+    result = {}
+    for kind, batch in (("train", train_batch), ("inference", infer_batch)):
+        plan = []
+        for a, b, count in _matmuls(batch, steps, kind == "train"):
+            x, w = torch.randn(a), torch.randn(b)
+            plan.append((x, w, torch.empty(a[0], b[1]), count))
+        flop = sum(2 * x.shape[0] * x.shape[1] * w.shape[1] * c for x, w, _, c in plan)
+
+        def run():
+            for x, w, out, count in plan:
+                for _ in range(count):
+                    torch.mm(x, w, out=out)
+
+        run()  # warm-up
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - t0)
+        seconds = float(np.median(times))
+        result[kind] = {
+            "batch_sequences": batch,
+            "mflop_per_seq": flop / batch / 1e6,
+            "gflop_per_s": flop / seconds / 1e9,
+            "ceiling_seq_per_s": batch / seconds,
+        }
+    return result
 
 
 def bench_inference(clf, Xn, repeats=3):
@@ -171,20 +250,47 @@ def bench_stream(clf, n_stars, chunk=2000):
     }
 
 
+def _cpu_ticks():
+    """``(steal, total)`` CPU ticks of the machine so far (``/proc/stat``).
+
+    Steal is the time the hypervisor gave this VM's virtual CPUs to someone
+    else: wall-clock rates measured while it is high are pessimistic.
+    """
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return fields[7] if len(fields) > 7 else 0, sum(fields[:8])
+
+
+def _steal_fraction(start, end):
+    if start is None or end is None or end[1] == start[1]:
+        return None
+    return (end[0] - start[0]) / (end[1] - start[1])
+
+
 class _Budget(Callback):
-    """Record test accuracy after each epoch; stop when the budget is spent."""
+    """Record test accuracy after each epoch; stop when the budget is spent.
+
+    Each point of ``curve_`` is ``(wall seconds, accuracy, CPU seconds)``;
+    the CPU seconds (``time.process_time``, all threads) are not inflated by
+    other load on the machine.
+    """
 
     def __init__(self, X_test, y_test, budget):
         self.X_test, self.y_test, self.budget = X_test, y_test, budget
 
     def on_train_begin(self, net, **kwargs):
         self.t0_ = time.perf_counter()
+        self.cpu0_ = time.process_time()
+        self.ticks0_ = _cpu_ticks()
         self.curve_ = []
 
     def on_epoch_end(self, net, **kwargs):
         acc = float(np.mean(net.predict(self.X_test) == self.y_test))
         elapsed = time.perf_counter() - self.t0_
-        self.curve_.append((elapsed, acc))
+        self.curve_.append((elapsed, acc, time.process_time() - self.cpu0_))
         print(
             f"  {elapsed:7.1f} s  epoch {len(net.history)}  test accuracy {acc:.3f}",
             flush=True,
@@ -193,7 +299,7 @@ class _Budget(Callback):
             raise KeyboardInterrupt  # skorch ends training cleanly
 
 
-def bench_accuracy(budget, n_per_class=150, epochs=None):
+def bench_accuracy(budget, n_per_class=150, epochs=None, params=None):
     from sklearn.model_selection import train_test_split
 
     X, y = make_light_curves(n_per_class=n_per_class, random_state=0)
@@ -202,11 +308,13 @@ def bench_accuracy(budget, n_per_class=150, epochs=None):
     front = _front_end()
     Xtr, Xte = front.fit_transform(X[tr]), front.transform(X[te])
     cb = _Budget(Xte, y[te], budget)
-    params = {"random_state": 0, "callbacks": [("budget", cb)]}
+    extra = dict(params or {})
+    params = {"random_state": 0, "callbacks": [("budget", cb)], **extra}
     if epochs:
         params["max_epochs"] = epochs
-    DualNetClassifier(**params).fit(Xtr, y[tr])
-    reached = next((t for t, a in cb.curve_ if a >= 0.98), None)
+    clf = DualNetClassifier(**params).fit(Xtr, y[tr])
+    steal = _steal_fraction(cb.ticks0_, _cpu_ticks())
+    reached = next((t for t, a, _ in cb.curve_ if a >= 0.98), None)
     # Reference on the same split: a random forest on classical features.
     from sklearn.ensemble import RandomForestClassifier
     from table2 import classical_features
@@ -219,17 +327,136 @@ def bench_accuracy(budget, n_per_class=150, epochs=None):
         "budget_s": budget,
         "seconds_to_98pct": reached,
         "seconds_to": {
-            f"{a:.2f}": next((t for t, acc in cb.curve_ if acc >= a), None)
+            f"{a:.2f}": next((t for t, acc, _ in cb.curve_ if acc >= a), None)
             for a in (0.85, 0.90, 0.95, 0.98)
         },
         "accuracy_at_end": cb.curve_[-1][1],
         "seconds_at_end": cb.curve_[-1][0],
-        "best_accuracy": max(a for _, a in cb.curve_),
+        "cpu_seconds_at_end": cb.curve_[-1][2],
+        "cpu_steal_fraction": steal,
+        "best_accuracy": max(a for _, a, _ in cb.curve_),
         "classical_rf_accuracy": float(np.mean(rf.predict(F[te]) == y[te])),
         "epochs": len(cb.curve_),
-        "max_epochs": epochs or DualNetClassifier().max_epochs,
-        "curve": [[round(t, 1), round(a, 4)] for t, a in cb.curve_],
+        "max_epochs": clf.max_epochs,
+        "params": extra,
+        # (wall seconds, test accuracy, CPU seconds) after each epoch
+        "curve": [[round(t, 1), round(a, 4), round(c, 1)] for t, a, c in cb.curve_],
     }
+
+
+TARGETS = {
+    "train": 1650.0,  # sequences/s, the paper's GPU run
+    "inference": 10000.0,  # sequences/s, probabilities and scores
+    "period_ms": 10.0,  # median milliseconds, 500 observations
+}
+
+
+def _fmt(value, spec=",.0f", none="-"):
+    return none if value is None else format(value, spec)
+
+
+def table(result):
+    """The headline figures as a Markdown table (ratios against the naive
+    reference, fraction of this machine's matrix-multiply ceiling, target)."""
+    tr, inf = result["train"], result["inference"]
+    ceil = result.get("ceiling", {})
+
+    def of_ceiling(rate, kind):
+        c = ceil.get(kind, {}).get("ceiling_seq_per_s")
+        return f"{_fmt(c)} ({rate / c:.0%} of it)" if c else "-"
+
+    rows = [
+        (
+            f"training, seq/s (batch {tr['batch_sequences']})",
+            _fmt(tr["skdualnet_seq_per_s"]),
+            _fmt(tr["naive_seq_per_s"]),
+            f"{tr['ratio']:.1f}x",
+            of_ceiling(tr["skdualnet_seq_per_s"], "train"),
+            f">= {TARGETS['train']:,.0f}",
+        ),
+        (
+            "inference, predict_all, seq/s",
+            _fmt(inf["skdualnet_seq_per_s"]),
+            _fmt(inf["naive_seq_per_s"]) + " (forward only)",
+            f"{inf['ratio']:.2f}x",
+            of_ceiling(inf["skdualnet_seq_per_s"], "inference"),
+            f">= {TARGETS['inference']:,.0f}",
+        ),
+        (
+            "inference, predict_proba + score_samples, seq/s",
+            _fmt(inf["two_calls_seq_per_s"]),
+            "",
+            "",
+            of_ceiling(inf["two_calls_seq_per_s"], "inference"),
+            "",
+        ),
+    ]
+    ps = result.get("period_search")
+    if ps:
+        rows.append(
+            (
+                f"period search, {ps['n_obs']} obs, ms (median / p90)",
+                f"{ps['median_ms']:.1f} / {ps['p90_ms']:.1f}",
+                "",
+                "",
+                "",
+                f"< {TARGETS['period_ms']:.0f}",
+            )
+        )
+    st = result.get("stream")
+    if st:
+        rows.append(
+            (
+                f"stream of {st['stars']:,} stars: stars/s; peak RSS MB "
+                "(first chunk / end)",
+                f"{st['stars_per_s']:.0f}; {st['peak_rss_mb_after_first_chunk']:,.0f}"
+                f" / {st['peak_rss_mb_at_end']:,.0f}",
+                "",
+                "",
+                "",
+                "bounded",
+            )
+        )
+    acc = result.get("accuracy")
+    if acc:
+        reached = ", ".join(
+            f"{float(a):.0%}: {_fmt(t, '.0f', 'not reached')}"
+            + (" s" if t is not None else "")
+            for a, t in acc["seconds_to"].items()
+        )
+        rows.append(
+            (
+                f"simulator, {acc['test_stars']} test stars: seconds to accuracy",
+                reached,
+                "",
+                "",
+                "",
+                "98 %",
+            )
+        )
+        rows.append(
+            (
+                f"accuracy after the {acc['budget_s']:.0f} s budget "
+                f"({acc['epochs']} of {acc['max_epochs']} epochs)",
+                f"{acc['accuracy_at_end']:.1%}",
+                f"{acc['classical_rf_accuracy']:.1%} (random forest, "
+                "classical features)",
+                "",
+                "",
+                "",
+            )
+        )
+    head = (
+        "figure",
+        "skdualnet",
+        "naive nn.GRU",
+        "ratio",
+        "matmul-only ceiling here",
+        "target",
+    )
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def main(argv=None):
@@ -250,15 +477,26 @@ def main(argv=None):
         default=None,
         help="max_epochs of the time-to-accuracy run (default: the classifier's)",
     )
+    parser.add_argument(
+        "--budget-param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another DualNetClassifier parameter of the time-to-accuracy run "
+        "(VALUE a Python literal), e.g. batch_size=128; may be repeated",
+    )
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
 
+    ticks0 = _cpu_ticks()
     result = {
         "cpu": cpu_info(),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "load_average_1min": os.getloadavg()[0],
     }
+    print("matrix-multiply ceiling ...", flush=True)
+    result["ceiling"] = bench_ceiling(train_batch=args.batch)
     print("training ...", flush=True)
     clf, Xn, result["train"] = bench_training(args.n_train, args.batch, args.epochs)
     print("inference ...", flush=True)
@@ -277,9 +515,18 @@ def main(argv=None):
         result["stream"] = bench_stream(clf, args.stream)
     if args.budget:
         print(f"time to accuracy, budget {args.budget:.0f} s ...", flush=True)
-        result["accuracy"] = bench_accuracy(args.budget, epochs=args.budget_epochs)
+        params = {}
+        for item in args.budget_param:
+            name, _, value = item.partition("=")
+            params[name] = ast.literal_eval(value)
+        result["accuracy"] = bench_accuracy(
+            args.budget, epochs=args.budget_epochs, params=params
+        )
+    result["cpu_steal_fraction"] = _steal_fraction(ticks0, _cpu_ticks())
     text = json.dumps(result, indent=2)
     print(text)
+    print()
+    print(table(result))
     if args.out:
         with open(args.out, "w") as f:
             f.write(text + "\n")
