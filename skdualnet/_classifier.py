@@ -596,12 +596,14 @@ class DualNetClassifier(NeuralNetClassifier):
         means = torch.as_tensor(self.means_)
         chol = torch.as_tensor(self._cov_cholesky_)
         parts = {"scores": [], "proba": [], "latent": []}
+        # As skorch's predict_proba: identity unless the user sets one.
+        nonlin = self._get_predict_nonlinearity()
         for p, _, z, _, star in self.forward_iter(X):
             n_stars = int(star[-1]) + 1
             energy = sample_energy(z.double(), weights, means, cholesky=chol)
             parts["scores"].append(-star_mean(energy, star, n_stars).numpy())
             if proba:
-                parts["proba"].append(p.double().numpy())
+                parts["proba"].append(nonlin(p).double().numpy())
             if latent:
                 parts["latent"].append(star_mean(z, star, n_stars).double().numpy())
         out = Bunch(scores=np.concatenate(parts["scores"]))

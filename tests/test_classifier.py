@@ -317,6 +317,20 @@ def test_predict_all_is_the_separate_methods_in_one_pass(
     assert "latent" not in clf.predict_all(Xn[:3])
 
 
+def test_predict_all_applies_a_user_predict_nonlinearity(
+    fitted_pipeline, tiny_test_data
+):
+    X, _ = tiny_test_data
+    clf = fitted_pipeline[-1]
+    Xn = fitted_pipeline[:-1].transform(X[:6])
+    plain = clf.predict_all(Xn).proba
+    with mock.patch.object(clf, "predict_nonlinearity", lambda p: p**2):
+        squared = clf.predict_all(Xn).proba
+        np.testing.assert_array_equal(squared, clf.predict_proba(Xn))
+    expected = plain**2 / (plain**2).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(squared, expected, rtol=1e-6)
+
+
 def test_warm_start_fit_trains_max_epochs_more(normalized):
     Xtr, ytr, _, _ = normalized
     clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 2}, warm_start=True)
