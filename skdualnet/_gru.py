@@ -17,7 +17,9 @@ How it is made fast (pure PyTorch, measured on a 2-core CPU; see
   in-place / ``out=`` kernels (two small matrix multiplies, ``sigmoid_``,
   ``addcmul_``, ``tanh_``, ``lerp``), the backward step three
   (``mul``, ``addmm``, ``addcmul_``): the gate derivatives that depend only on
-  forward quantities are computed in cache-sized chunks of time steps;
+  forward quantities are computed in cache-sized chunks of time steps, with
+  PyTorch's fused ``tanh_backward`` / ``sigmoid_backward`` kernels (seven
+  elementwise passes per chunk instead of ten: training about 7 % faster);
 * the input projections of all steps (forward) and all weight gradients
   (backward, e.g. ``dW_hh = sum_t dg_t^T h_{t-1}``) are single matrix
   multiplies over ``steps * batch`` rows;
@@ -501,6 +503,10 @@ def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save, cdt=None):
     return hpad[1:], rz, ghn, n, hpad
 
 
+_tanh_backward = torch.ops.aten.tanh_backward.grad_input
+_sigmoid_backward = torch.ops.aten.sigmoid_backward.grad_input
+
+
 class _GRULayerFunction(torch.autograd.Function):
     """One GRU layer (with input dropout) and hand-written BPTT."""
 
@@ -530,6 +536,7 @@ class _GRULayerFunction(torch.autograd.Function):
         # gradient wrt the candidate's input term
         dn = _workspace.empty((steps, batch, hidden), x)
         coef = x.new_empty(min(_CHUNK, steps), batch, h3)
+        c_nbuf = x.new_empty(min(_CHUNK, steps), batch, hidden)
         cdt = ctx.cdt
         if cdt is not None:
             w_hh_c = w_hh.to(cdt)
@@ -550,17 +557,18 @@ class _GRULayerFunction(torch.autograd.Function):
             n_c = n[t0:t1]
             c = coef[: t1 - t0]
             c_r, c_z, c_hn = c[..., :hidden], c[..., hidden:h2], c[..., h2:]
+            # PyTorch's fused derivative kernels: tanh_backward(g, y) is
+            # g (1 - y^2), sigmoid_backward(g, y) is g y (1 - y); in place.
             # d n_pre / d h_new = (1 - z) (1 - n^2)
-            one_mz = 1.0 - z_c
-            c_n = torch.addcmul(one_mz, one_mz * n_c, n_c, value=-1.0)
+            c_n = torch.sub(1.0, z_c, out=c_nbuf[: t1 - t0])
+            _tanh_backward(c_n, n_c, grad_input=c_n)
             torch.mul(c_n, r_c, out=c_hn)
             # d z_pre / d h_new = (h_prev - n) z (1 - z)
             torch.sub(hpad[t0:t1], n_c, out=c_z)
-            c_z.mul_(z_c)
-            c_z.mul_(one_mz)
+            _sigmoid_backward(c_z, z_c, grad_input=c_z)
             # d r_pre / d h_new = c_n * ghn * r (1 - r)
-            torch.mul(c_hn, ghn[t0:t1], out=c_r)
-            c_r.mul_(1.0 - r_c)
+            torch.mul(c_n, ghn[t0:t1], out=c_r)
+            _sigmoid_backward(c_r, r_c, grad_input=c_r)
             for t in range(t1 - 1, t0 - 1, -1):
                 i = t - t0
                 dh_t = dh[t]
