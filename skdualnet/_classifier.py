@@ -18,7 +18,7 @@ from skorch.callbacks import (
     PrintLog,
 )
 from skorch.dataset import ValidSplit
-from skorch.utils import to_tensor
+from skorch.utils import to_numpy, to_tensor
 from torch.utils.data import DataLoader, Dataset
 
 from ._criterion import DualNetLoss
@@ -249,11 +249,11 @@ class DualNetClassifier(NeuralNetClassifier):
     batch_size : int, default=32
         Stars per batch; every star brings all its segments (about 60-100
         sequences per batch for ASAS-SN-like curves). Larger batches run
-        faster per sequence on a CPU (2-core machine, one segment per star:
-        129 sequences/s at 32, 238 at 128, 293 at 256) but take fewer steps
-        per epoch: on the simulator's 8-class set (``benchmarks/speed.py
-        --budget``), 128 reached 83 % test accuracy after its 60 epochs
-        (610 s) where 32 reached 86-88 % in the same time.
+        faster per sequence on a CPU but take fewer steps per epoch: on the
+        simulator's 8-class set (``benchmarks/speed.py --budget``, 2-core
+        machine), 128 ran its 60 epochs in 610 s (10 s each instead of 15)
+        and reached 83 % test accuracy, where 32 reached 86-88 % in the same
+        600 s (``benchmarks/results/accuracy_batch128.json``).
     train_split : callable or None, default=ValidSplit(0.2, stratified=True)
         skorch's validation split, over stars. A ``ValidSplit`` without its own
         ``random_state`` is seeded from ``random_state``.
@@ -608,7 +608,7 @@ class DualNetClassifier(NeuralNetClassifier):
             energy = sample_energy(z.double(), weights, means, cholesky=chol)
             parts["scores"].append(-star_mean(energy, star, n_stars).numpy())
             if proba:
-                parts["proba"].append(nonlin(p).double().numpy())
+                parts["proba"].append(to_numpy(nonlin(p)).astype(np.float64))
             if latent:
                 parts["latent"].append(star_mean(z, star, n_stars).double().numpy())
         out = Bunch(scores=np.concatenate(parts["scores"]))

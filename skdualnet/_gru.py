@@ -445,21 +445,27 @@ def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save, cdt=None):
         first, pad_mask = pad
     b_rz = b_ih[:h2] + b_hh[:h2]
     b_in = b_ih[h2:]
+    if extra is not None and cdt is None:
+        # The per-sequence term is folded into the biases once (both paths
+        # add in the same order, so they give the same numbers).
+        b_rz, b_in = b_rz + extra[:, :h2], b_in + extra[:, h2:]
     if step_proj:
         w_ih_rz = w_ih[:h2].t()
         w_ih_n = w_ih[h2:].t()
-        if extra is not None:  # folded into the biases once, not added per step
-            b_rz, b_in = b_rz + extra[:, :h2], b_in + extra[:, h2:]
     elif cdt is None:
-        torch.addmm(b_rz, x2, w_ih[:h2].t(), out=rz.view(-1, h2))
-        torch.addmm(b_in, x2, w_ih[h2:].t(), out=n.view(-1, hidden))
+        if extra is None:
+            torch.addmm(b_rz, x2, w_ih[:h2].t(), out=rz.view(-1, h2))
+            torch.addmm(b_in, x2, w_ih[h2:].t(), out=n.view(-1, hidden))
+        else:  # per-sequence biases, repeated over the steps
+            rz.copy_(b_rz).view(-1, h2).addmm_(x2, w_ih[:h2].t())
+            n.copy_(b_in).view(-1, hidden).addmm_(x2, w_ih[h2:].t())
     else:
         proj = _workspace.empty((steps * batch, 3 * hidden), _like(x, cdt))
         torch.mm(_lowp(x2, cdt), w_ih.to(cdt).t(), out=proj)
         torch.add(b_rz, proj[:, :h2], out=rz.view(-1, h2))
         torch.add(b_in, proj[:, h2:], out=n.view(-1, hidden))
         del proj
-    if extra is not None and not step_proj:
+    if extra is not None and cdt is not None:
         rz += extra[:, :h2]
         n += extra[:, h2:]
     if first < steps and not step_proj:
@@ -503,8 +509,23 @@ def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save, cdt=None):
     return hpad[1:], rz, ghn, n, hpad
 
 
-_tanh_backward = torch.ops.aten.tanh_backward.grad_input
-_sigmoid_backward = torch.ops.aten.sigmoid_backward.grad_input
+def _tanh_backward_fallback(grad, y, *, grad_input):
+    return torch.mul(grad, 1.0 - y * y, out=grad_input)
+
+
+def _sigmoid_backward_fallback(grad, y, *, grad_input):
+    return torch.mul(grad, y * (1.0 - y), out=grad_input)
+
+
+# ``grad * (1 - y**2)`` and ``grad * y * (1 - y)`` in one fused pass: the
+# kernels autograd itself uses for tanh and sigmoid (ATen operators, not
+# public Python API; a plain two-pass version if a PyTorch lacks them).
+try:
+    _tanh_backward = torch.ops.aten.tanh_backward.grad_input
+    _sigmoid_backward = torch.ops.aten.sigmoid_backward.grad_input
+except (AttributeError, RuntimeError):  # pragma: no cover
+    _tanh_backward = _tanh_backward_fallback
+    _sigmoid_backward = _sigmoid_backward_fallback
 
 
 class _GRULayerFunction(torch.autograd.Function):
@@ -557,8 +578,8 @@ class _GRULayerFunction(torch.autograd.Function):
             n_c = n[t0:t1]
             c = coef[: t1 - t0]
             c_r, c_z, c_hn = c[..., :hidden], c[..., hidden:h2], c[..., h2:]
-            # PyTorch's fused derivative kernels: tanh_backward(g, y) is
-            # g (1 - y^2), sigmoid_backward(g, y) is g y (1 - y); in place.
+            # tanh_backward(g, y) is g (1 - y^2), sigmoid_backward(g, y) is
+            # g y (1 - y); written in place.
             # d n_pre / d h_new = (1 - z) (1 - n^2)
             c_n = torch.sub(1.0, z_c, out=c_nbuf[: t1 - t0])
             _tanh_backward(c_n, n_c, grad_input=c_n)

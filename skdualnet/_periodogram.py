@@ -13,7 +13,7 @@ power is the fraction of the weighted variance about the weighted mean that a
 
 How the search is made fast (a star of 500 observations over 3000 days and the
 default 0.05-1000 d range has 300,000 trial frequencies: 13 ms median on a
-2-core Xeon VM without AMX (7 ms on a faster one with ``scipy.fft``), against
+2-core Xeon VM (7 ms on a faster one, with ``scipy.fft``), against
 4 s for ``lomb_scargle(..., method="exact")`` on the same grid and 25 s for
 ``scipy.signal.lombscargle``; see ``benchmarks/period_search.py``):
 
@@ -22,8 +22,9 @@ default 0.05-1000 d range has 300,000 trial frequencies: 13 ms median on a
    ``sum w y e^{i 2 pi f t}``) are computed on a regular grid with
    ``2 * n_harmonics`` frequencies per ``1 / baseline`` by non-uniform FFTs:
    each observation is spread onto a regular grid with a Gaussian kernel, the
-   grid is transformed with a real single-precision FFT (PyTorch's: MKL on
-   x86, multi-threaded, 1.3 to 2 times faster than ``scipy.fft`` here) and
+   grid is transformed with a real single-precision FFT (PyTorch's: MKL in
+   x86 builds, pocketfft elsewhere; on PyTorch's threads; 1.3 to 2 times
+   faster than ``scipy.fft`` on that VM, also on one thread) and
    the kernel is divided out ("fast Gaussian gridding", Dutt & Rokhlin 1993;
    Greengard & Lee 2004). This is the Press & Rybicki (1989) scheme (astropy's
    ``method="fast"``, which extirpolates with Lagrange polynomials) with a
@@ -406,8 +407,8 @@ def _nufft(x, h, n_modes, params):
     grid = np.zeros(n_rows * n_grid, dtype=gdtype)
     np.add.at(grid, idx.ravel(), ker.ravel().astype(gdtype))
     grid = grid.reshape(n_rows, n_grid)
-    # PyTorch's FFT (MKL on x86, multi-threaded): about twice as fast as
-    # scipy.fft (pocketfft) at these sizes.
+    # PyTorch's FFT (MKL in x86 builds, on PyTorch's threads): 1.3 to 2 times
+    # as fast as scipy.fft (pocketfft) at these sizes.
     grid = torch.from_numpy(grid)
     if is_complex:
         spec = torch.fft.fft(grid, dim=1).numpy()

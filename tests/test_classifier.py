@@ -329,6 +329,9 @@ def test_predict_all_applies_a_user_predict_nonlinearity(
         np.testing.assert_array_equal(squared, clf.predict_proba(Xn))
     expected = plain**2 / (plain**2).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(squared, expected, rtol=1e-6)
+    # skorch accepts a nonlinearity that returns an ndarray; so does predict_all
+    with mock.patch.object(clf, "predict_nonlinearity", lambda p: p.numpy() ** 2):
+        np.testing.assert_array_equal(clf.predict_all(Xn).proba, squared)
 
 
 def test_warm_start_fit_trains_max_epochs_more(normalized):

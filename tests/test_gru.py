@@ -4,6 +4,7 @@ import pytest
 import torch
 from torch import nn
 
+from skdualnet import _gru as G
 from skdualnet._gru import GRU, denormals_flushed, flush_denormal
 
 TOL = {torch.float32: 2e-5, torch.float64: 1e-10}
@@ -126,8 +127,9 @@ def test_dropout_only_in_training_and_between_layers():
 
 @pytest.mark.parametrize("input_size", [1, 2, 3])
 def test_inference_path_matches_training_path(input_size):
-    # Without a gradient, inputs are projected step by step (by elementwise
-    # products for 1 or 2 features, matrix multiplies otherwise).
+    # Without a gradient, inputs are projected step by step, with input_proj
+    # folded into the biases; with one, all steps at once. The same numbers
+    # up to float rounding (bit-identical on the machines measured).
     torch.manual_seed(0)
     gru = GRU(input_size, 6, 2)
     x = torch.randn(4, 7, input_size)
@@ -138,6 +140,13 @@ def test_inference_path_matches_training_path(input_size):
     out, h_n = gru(x, mask=mask, input_proj=proj)
     torch.testing.assert_close(out, out_ng)
     torch.testing.assert_close(h_n, h_ng)
+
+
+def test_backward_without_fused_derivative_kernels(monkeypatch):
+    # The fallback used where PyTorch lacks aten's tanh/sigmoid_backward.
+    monkeypatch.setattr(G, "_tanh_backward", G._tanh_backward_fallback)
+    monkeypatch.setattr(G, "_sigmoid_backward", G._sigmoid_backward_fallback)
+    test_matches_nn_gru(torch.float64, 2)
 
 
 def test_gradcheck_float64():
