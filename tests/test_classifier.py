@@ -317,6 +317,28 @@ def test_predict_all_is_the_separate_methods_in_one_pass(
     assert "latent" not in clf.predict_all(Xn[:3])
 
 
+def test_predictions_do_not_depend_on_batch_composition(
+    fitted_pipeline, tiny_test_data
+):
+    # Our version of scikit-learn's sample-order and subset invariance checks
+    # (expected failures in test_common: float32 matrix products may differ
+    # in the last bits with the number of rows in a batch).
+    X, _ = tiny_test_data
+    clf = fitted_pipeline[-1]
+    Xn = fitted_pipeline[:-1].transform(X)
+    full = clf.predict_all(Xn, latent=True)
+    order = np.random.default_rng(0).permutation(len(Xn))
+    shuffled = clf.predict_all(Xn[order], latent=True)
+    half = clf.predict_all(Xn[order[: len(order) // 2]], latent=True)
+    for key in ("proba", "scores", "latent"):
+        np.testing.assert_allclose(
+            shuffled[key], full[key][order], rtol=1e-6, atol=1e-9
+        )
+        np.testing.assert_allclose(
+            half[key], full[key][order[: len(order) // 2]], rtol=1e-6, atol=1e-9
+        )
+
+
 def test_predict_all_applies_a_user_predict_nonlinearity(
     fitted_pipeline, tiny_test_data
 ):
