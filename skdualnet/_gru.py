@@ -445,29 +445,24 @@ def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save, cdt=None):
         first, pad_mask = pad
     b_rz = b_ih[:h2] + b_hh[:h2]
     b_in = b_ih[h2:]
-    if extra is not None and cdt is None:
-        # The per-sequence term is folded into the biases once (both paths
-        # add in the same order, so they give the same numbers).
+    if extra is not None:
+        # The per-sequence term is folded into the biases once (the step by
+        # step and all-steps paths add in the same order: the same numbers).
         b_rz, b_in = b_rz + extra[:, :h2], b_in + extra[:, h2:]
+    # The biases (per layer, or per sequence) are broadcast over the steps.
     if step_proj:
         w_ih_rz = w_ih[:h2].t()
         w_ih_n = w_ih[h2:].t()
     elif cdt is None:
-        if extra is None:
-            torch.addmm(b_rz, x2, w_ih[:h2].t(), out=rz.view(-1, h2))
-            torch.addmm(b_in, x2, w_ih[h2:].t(), out=n.view(-1, hidden))
-        else:  # per-sequence biases, repeated over the steps
-            rz.copy_(b_rz).view(-1, h2).addmm_(x2, w_ih[:h2].t())
-            n.copy_(b_in).view(-1, hidden).addmm_(x2, w_ih[h2:].t())
+        rz.copy_(b_rz).view(-1, h2).addmm_(x2, w_ih[:h2].t())
+        n.copy_(b_in).view(-1, hidden).addmm_(x2, w_ih[h2:].t())
     else:
         proj = _workspace.empty((steps * batch, 3 * hidden), _like(x, cdt))
         torch.mm(_lowp(x2, cdt), w_ih.to(cdt).t(), out=proj)
-        torch.add(b_rz, proj[:, :h2], out=rz.view(-1, h2))
-        torch.add(b_in, proj[:, h2:], out=n.view(-1, hidden))
+        proj = proj.view(steps, batch, 3 * hidden)
+        torch.add(b_rz, proj[..., :h2], out=rz)
+        torch.add(b_in, proj[..., h2:], out=n)
         del proj
-    if extra is not None and cdt is not None:
-        rz += extra[:, :h2]
-        n += extra[:, h2:]
     if first < steps and not step_proj:
         # Update gate exactly 1 at padding: the state is carried unchanged.
         rz[first:, :, hidden:].masked_fill_(pad_mask[first:], math.inf)
