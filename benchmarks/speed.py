@@ -52,7 +52,13 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from gru_speed import NaiveAutoencoder, cpu_info, make_batch, time_model  # noqa: E402
+from gru_speed import (  # noqa: E402
+    HIDDEN,
+    NaiveAutoencoder,
+    cpu_info,
+    make_batch,
+    time_model,
+)
 from period_search import simulate_star  # noqa: E402
 from skorch.callbacks import Callback  # noqa: E402
 
@@ -109,7 +115,7 @@ def bench_training(n_train, batch, epochs):
 
 # The autoencoder's GRU layers: (input features, hidden units), encoder then
 # decoder (the decoder's first layer reads dt; the embedding is projected once).
-_LAYERS = ((2, 96), (96, 96), (1, 96), (96, 96))
+_LAYERS = ((2, HIDDEN), (HIDDEN, HIDDEN), (1, HIDDEN), (HIDDEN, HIDDEN))
 
 
 def _matmuls(batch, steps, train):
