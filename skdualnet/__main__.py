@@ -41,7 +41,9 @@ def detect_format(folder):
     """Guess the format of a data folder from the files in it."""
     names = set(os.listdir(folder))
     if {"classes.csv", "lightcurves.tar.gz"} <= names:
-        return "richards2012"
+        with open(os.path.join(folder, "classes.csv")) as f:
+            header = f.readline().lower()
+        return "acvs" if "asas_id" in header else "richards2012"
     if {"stars.csv", "lightcurves.csv.gz"} <= names:
         return "eros1"
     if "table2_periods_types.dat.gz" in names:
@@ -58,6 +60,8 @@ def load_folder(folder, fmt="auto", band=None, on_error="skip", min_obs=200):
     fmt = detect_format(folder) if fmt == "auto" else fmt
     if fmt == "richards2012":
         return datasets.load_asas_richards2012(folder, on_error=on_error)
+    if fmt == "acvs":
+        return datasets.load_asas_acvs(folder, on_error=on_error)
     if fmt == "eros1":
         return datasets.load_eros1_lmc(folder, band=band or "r", on_error=on_error)
     if fmt == "s82":
@@ -406,7 +410,7 @@ def build_parser():
             p.add_argument(
                 "--format",
                 default="auto",
-                choices=["auto", "asassn", "richards2012", "eros1", "s82"],
+                choices=["auto", "asassn", "acvs", "richards2012", "eros1", "s82"],
             )
             p.add_argument("--band", default=None, help="photometric band to read")
             p.add_argument(
@@ -471,7 +475,7 @@ def build_parser():
     p.add_argument(
         "--format",
         default="auto",
-        choices=["auto", "asassn", "richards2012", "eros1", "s82"],
+        choices=["auto", "asassn", "acvs", "richards2012", "eros1", "s82"],
     )
     p.add_argument("--band", default=None)
     p.add_argument(

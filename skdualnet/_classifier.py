@@ -604,7 +604,9 @@ class DualNetClassifier(NeuralNetClassifier):
         check_is_fitted(self, "covariances_")
         weights = torch.as_tensor(self.weights_)
         means = torch.as_tensor(self.means_)
-        chol = torch.as_tensor(self._cov_cholesky_)
+        # One memory layout whatever the source (a fresh fit, a pickle, a
+        # model file): solve_triangular rounds differently for other strides.
+        chol = torch.as_tensor(self._cov_cholesky_).contiguous()
         parts = {"scores": [], "proba": [], "latent": []}
         # As skorch's predict_proba: identity unless the user sets one.
         nonlin = self._get_predict_nonlinearity()
@@ -824,7 +826,7 @@ class DualNetClassifier(NeuralNetClassifier):
         self.weights_ = weights.numpy()
         self.means_ = means.numpy()
         self.covariances_ = cov.numpy()
-        self._cov_cholesky_ = torch.linalg.cholesky(cov).numpy()
+        self._cov_cholesky_ = np.ascontiguousarray(torch.linalg.cholesky(cov).numpy())
         self.training_scores_ = self.score_samples(X)
         self.set_novelty_threshold()
 

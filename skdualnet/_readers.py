@@ -10,7 +10,8 @@ identifiers in ``X.ids``) and ``y`` as an array of string labels, ready for
   (the catalogue table) and :func:`load_asassn` (a folder of both, with the
   paper's selection cuts and the superclass mapping :data:`SUPERCLASS_MAP`).
 * Real data sets redistributed with the project (see each folder's README):
-  :func:`load_asas_richards2012`, :func:`load_eros1_lmc`, :func:`load_s82_rrlyrae`.
+  :func:`load_asas_acvs`, :func:`load_asas_richards2012`, :func:`load_eros1_lmc`,
+  :func:`load_s82_rrlyrae`; :func:`combine_datasets` joins labelled sets.
 * A survey-agnostic long table (one row per observation):
   :func:`to_long_format` and :func:`from_long_format`.
 
@@ -37,10 +38,13 @@ import numpy as np
 from ._validation import check_light_curves
 
 __all__ = [
+    "ACVS_SUPERCLASS_MAP",
     "RICHARDS_SUPERCLASS_MAP",
     "SUPERCLASS_MAP",
     "SkippedStarsWarning",
+    "combine_datasets",
     "from_long_format",
+    "load_asas_acvs",
     "load_asas_richards2012",
     "load_asassn",
     "load_eros1_lmc",
@@ -103,6 +107,22 @@ RICHARDS_SUPERCLASS_MAP = MappingProxyType(
         "SARG_B": "SR",
         "LSP": "SR",
         "RSG": "SR",
+    }
+)
+
+#: ASAS Catalogue of Variable Stars class -> superclass, as suggested by
+#: ``asas_acvs/README.md`` (read-only). Classes not listed (alpha2 CVn and beta
+#: Cephei stars) get the ``novel_label`` of :func:`load_asas_acvs`.
+ACVS_SUPERCLASS_MAP = MappingProxyType(
+    {
+        "Close Binary Eclipsing Systems": "EB",
+        "Contact Systems": "EB",
+        "Detached": "EB",
+        "Semidetached": "EB",
+        "Mira": "M",
+        "RR Lyrae, Fundamental Mode": "RRAB",
+        "RR Lyrae, First Overtone": "RRCD",
+        "Delta Scuti": "DSCT",
     }
 )
 
@@ -965,48 +985,10 @@ def load_asassn(
 
 
 # ------------------------------------------------- real data: ASAS / Richards
-def load_asas_richards2012(
-    folder,
-    mapping=RICHARDS_SUPERCLASS_MAP,
-    *,
-    novel_label="novel",
-    on_error="raise",
-    return_fine_labels=False,
-):
-    """Load the ASAS training set of Richards et al. (2012) as ``(X, y)``.
-
-    Reads ``classes.csv`` (``id,class``) and the per-star files
-    ``lightcurves/<id>.dat`` (``time (HJD - 2450000), V mag, error``, comma
-    separated, no header) straight from ``lightcurves.tar.gz``, without
-    extracting it. The data set gives no periods: ``X.period`` is all ``NaN``
-    and :class:`~skdualnet.PhaseFolder` estimates them.
-
-    Parameters
-    ----------
-    folder : str or path-like
-        The ``asas_richards2012`` folder.
-    mapping : mapping of str to str or None, default=RICHARDS_SUPERCLASS_MAP
-        Training-set class -> label, the README's suggested mapping to the
-        eight superclasses. A class mapped to ``None`` is excluded.
-    novel_label : str or None, default="novel"
-        Label of the classes absent from ``mapping`` (the README's novel
-        group); ``None`` excludes them.
-    %(on_error)s
-    return_fine_labels : bool, default=False
-        Also return the original training-set classes of the loaded stars.
-
-    Returns
-    -------
-    X : LightCurves
-        One star per sample; ``X.ids`` are the ASAS ids (str).
-    y : ndarray of str
-        Superclass labels (``novel_label`` for the novel group).
-    fine_labels : ndarray of str
-        Only when ``return_fine_labels=True``.
-    """
+def _load_asas_folder(folder, mapping, novel_label, on_error, return_fine_labels, what):
+    """Shared reader of the ASAS folders (``classes.csv`` + ``lightcurves.tar.gz``)."""
     _check_on_error(on_error)
     folder = Path(folder)
-    what = f"load_asas_richards2012({folder})"
     bad_rows = [] if on_error == "skip" else None
     cat_name, _, header, body = _read_catalog_table(folder / "classes.csv", bad_rows)
     i_id = _find_column(header, ("id", "name", "star_id"))
@@ -1059,6 +1041,170 @@ def load_asas_richards2012(
     if return_fine_labels:
         return X, y, np.asarray(fines, dtype=str)
     return X, y
+
+
+def load_asas_richards2012(
+    folder,
+    mapping=RICHARDS_SUPERCLASS_MAP,
+    *,
+    novel_label="novel",
+    on_error="raise",
+    return_fine_labels=False,
+):
+    """Load the ASAS training set of Richards et al. (2012) as ``(X, y)``.
+
+    Reads ``classes.csv`` (``id,class``) and the per-star files
+    ``lightcurves/<id>.dat`` (``time (HJD - 2450000), V mag, error``, comma
+    separated, no header) straight from ``lightcurves.tar.gz``, without
+    extracting it. The data set gives no periods: ``X.period`` is all ``NaN``
+    and :class:`~skdualnet.PhaseFolder` estimates them.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        The ``asas_richards2012`` folder.
+    mapping : mapping of str to str or None, default=RICHARDS_SUPERCLASS_MAP
+        Training-set class -> label, the README's suggested mapping to the
+        eight superclasses. A class mapped to ``None`` is excluded.
+    novel_label : str or None, default="novel"
+        Label of the classes absent from ``mapping`` (the README's novel
+        group); ``None`` excludes them.
+    %(on_error)s
+    return_fine_labels : bool, default=False
+        Also return the original training-set classes of the loaded stars.
+
+    Returns
+    -------
+    X : LightCurves
+        One star per sample; ``X.ids`` are the ASAS ids (str).
+    y : ndarray of str
+        Superclass labels (``novel_label`` for the novel group).
+    fine_labels : ndarray of str
+        Only when ``return_fine_labels=True``.
+    """
+    what = f"load_asas_richards2012({folder})"
+    return _load_asas_folder(
+        folder, mapping, novel_label, on_error, return_fine_labels, what
+    )
+
+
+def load_asas_acvs(
+    folder,
+    mapping=ACVS_SUPERCLASS_MAP,
+    *,
+    novel_label="novel",
+    on_error="raise",
+    return_fine_labels=False,
+):
+    """Load the ASAS Catalogue of Variable Stars (ACVS) light curves as ``(X, y)``.
+
+    The folder has the layout of :func:`load_asas_richards2012`:
+    ``classes.csv`` (``id,class,asas_id,ra_deg,dec_deg``, ACVS class names) and
+    ``lightcurves/<id>.dat`` inside ``lightcurves.tar.gz`` (``time (HJD -
+    2450000), V mag, error``), read without extracting. No periods are given:
+    ``X.period`` is all ``NaN`` and :class:`~skdualnet.PhaseFolder` estimates
+    them. Combine it with :func:`load_asas_richards2012` (same survey, disjoint
+    stars) through :func:`combine_datasets` for all eight superclasses.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        The ``asas_acvs`` folder.
+    mapping : mapping of str to str or None, default=ACVS_SUPERCLASS_MAP
+        ACVS class -> label: the folder README's mapping to the superclasses
+        (the four eclipsing types -> EB, Mira -> M, RR Lyrae fundamental /
+        first overtone -> RRAB / RRCD, Delta Scuti -> DSCT). A class mapped
+        to ``None`` is excluded.
+    novel_label : str or None, default="novel"
+        Label of the classes absent from ``mapping`` (alpha2 CVn and beta
+        Cephei stars); ``None`` excludes them.
+    %(on_error)s
+    return_fine_labels : bool, default=False
+        Also return the ACVS classes of the loaded stars.
+
+    Returns
+    -------
+    X : LightCurves
+        One star per sample; ``X.ids`` are the catalogue ids (str).
+    y : ndarray of str
+        Superclass labels (``novel_label`` for the novel group).
+    fine_labels : ndarray of str
+        Only when ``return_fine_labels=True``.
+
+    See Also
+    --------
+    load_asas_richards2012 : The ASAS training set of Richards et al. (2012).
+    combine_datasets : Join both folders into one labelled set.
+    """
+    what = f"load_asas_acvs({folder})"
+    return _load_asas_folder(
+        folder, mapping, novel_label, on_error, return_fine_labels, what
+    )
+
+
+def combine_datasets(*datasets):
+    """Join several labelled sets ``(X, y)`` into one, refusing duplicate stars.
+
+    Light curves, periods, ids and labels are concatenated in the order given
+    (e.g. ``combine_datasets(load_asas_acvs(a), load_asas_richards2012(b))``).
+    Every set must carry star ids (all loaders set ``X.ids``) and the same
+    number of extra features (or none). The labels are taken as they are:
+    choose the loaders' ``mapping`` so that one class means the same in every
+    set (e.g. the ASAS folders map chemically peculiar stars differently: ROT
+    in Richards et al., novel in the ACVS folder).
+
+    Parameters
+    ----------
+    *datasets : tuple of (LightCurves, array-like of shape (n_stars,))
+        Raw (not yet folded) sets, as the ``load_*`` functions return them.
+
+    Returns
+    -------
+    X : LightCurves
+    y : ndarray of str
+
+    Raises
+    ------
+    ValueError
+        If fewer than one set is given, a set lacks ids or has derived state,
+        the feature columns differ, or a star id appears twice (the message
+        names the id and the two sets).
+    """
+    if not datasets:
+        raise ValueError("combine_datasets needs at least one (X, y) pair")
+    curves, periods, ids, labels, features = [], [], [], [], []
+    seen = {}
+    for k, (X, y) in enumerate(datasets):
+        X = check_light_curves(X)
+        y = np.asarray(y)
+        if X.stage != "raw":
+            raise ValueError(
+                f"set {k}: combine raw light curves (got stage {X.stage!r}); "
+                "fold them after combining"
+            )
+        if X.ids is None:
+            raise ValueError(f"set {k}: its stars have no ids; give ids to combine")
+        if len(y) != len(X):
+            raise ValueError(f"set {k}: {len(X)} stars but {len(y)} labels")
+        for i, star in enumerate(X.ids):
+            if str(star) in seen:
+                raise ValueError(
+                    f"star {str(star)!r} is in set {seen[str(star)]} and in set {k}: "
+                    "duplicate stars would fall on both sides of a split"
+                )
+            seen[str(star)] = k
+        curves.extend(X.curves)
+        periods.append(np.asarray(X.period, dtype=float))
+        ids.extend(str(s) for s in X.ids)
+        labels.append(y.astype(str))
+        features.append(X.features)
+    if any(f is None for f in features) and not all(f is None for f in features):
+        raise ValueError("combine_datasets: some sets have extra features, some not")
+    feats = None if features[0] is None else np.vstack(features)
+    X = check_light_curves(
+        curves, period=np.concatenate(periods), ids=np.asarray(ids), features=feats
+    )
+    return X, np.concatenate(labels)
 
 
 # --------------------------------------------------------- real data: EROS-1
@@ -1491,6 +1637,7 @@ def from_long_format(
 
 for _func in (
     load_asassn,
+    load_asas_acvs,
     load_asas_richards2012,
     load_eros1_lmc,
     load_s82_rrlyrae,

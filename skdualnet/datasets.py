@@ -7,10 +7,13 @@ survey formats into :class:`~skdualnet.LightCurves`.
 
 from ._fetch import fetch_asassn_variables
 from ._readers import (
+    ACVS_SUPERCLASS_MAP,
     RICHARDS_SUPERCLASS_MAP,
     SUPERCLASS_MAP,
     SkippedStarsWarning,
+    combine_datasets,
     from_long_format,
+    load_asas_acvs,
     load_asas_richards2012,
     load_asassn,
     load_eros1_lmc,
@@ -23,11 +26,14 @@ from ._readers import (
 from ._simulate import make_light_curves
 
 __all__ = [
+    "ACVS_SUPERCLASS_MAP",
     "RICHARDS_SUPERCLASS_MAP",
     "SUPERCLASS_MAP",
     "SkippedStarsWarning",
+    "combine_datasets",
     "fetch_asassn_variables",
     "from_long_format",
+    "load_asas_acvs",
     "load_asas_richards2012",
     "load_asassn",
     "load_eros1_lmc",

@@ -16,11 +16,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from skdualnet import LightCurves
+from skdualnet import LightCurves, PhaseFolder
 from skdualnet.datasets import (
+    ACVS_SUPERCLASS_MAP,
     RICHARDS_SUPERCLASS_MAP,
     SUPERCLASS_MAP,
+    combine_datasets,
     from_long_format,
+    load_asas_acvs,
     load_asas_richards2012,
     load_asassn,
     load_eros1_lmc,
@@ -381,6 +384,64 @@ def test_load_asas_richards2012_missing_star(tmp_path):
     with pytest.warns(UserWarning, match="skipped 1 star.*999"):
         X, y = load_asas_richards2012(tmp_path, on_error="skip")
     assert_array_equal(y, ["RRAB"])
+
+
+# ------------------------------------------------------------ ASAS ACVS
+def test_load_asas_acvs():
+    folder = DATA / "acvs"
+    X, y, fine = load_asas_acvs(folder, return_fine_labels=True)
+    assert_array_equal(X.ids, ["149390", "150001", "151002"])
+    assert_array_equal(y, ["EB", "M", "novel"])
+    assert_array_equal(fine, ["Contact Systems", "Mira", "Alpha2 Canum Venaticorum"])
+    assert [len(c) for c in X.curves] == [20, 16, 14]
+    assert np.isnan(X.period).all()
+    expected = _tar_member(folder / "lightcurves.tar.gz", "lightcurves/150001.dat")
+    assert_allclose(X.curves[1], expected)
+    X, y = load_asas_acvs(folder, novel_label=None)
+    assert_array_equal(y, ["EB", "M"])
+
+
+def test_acvs_mapping_covers_the_readme_classes():
+    assert ACVS_SUPERCLASS_MAP["RR Lyrae, First Overtone"] == "RRCD"
+    assert ACVS_SUPERCLASS_MAP["Semidetached"] == "EB"
+    assert set(ACVS_SUPERCLASS_MAP.values()) == {"EB", "M", "RRAB", "RRCD", "DSCT"}
+    assert "Alpha2 Canum Venaticorum" not in ACVS_SUPERCLASS_MAP  # novel
+    assert "Beta Cephei" not in ACVS_SUPERCLASS_MAP
+
+
+def test_combine_datasets_keeps_ids_and_order():
+    a = load_asas_acvs(DATA / "acvs")
+    b = load_asas_richards2012(DATA / "richards")
+    X, y = combine_datasets(a, b)
+    assert_array_equal(X.ids, list(a[0].ids) + list(b[0].ids))
+    assert_array_equal(y, ["EB", "M", "novel", "RRAB", "EB", "novel"])
+    assert_allclose(X.curves[4], b[0].curves[1])
+    assert np.isnan(X.period).all()
+
+
+def test_combine_datasets_refuses_duplicates_and_mixed_input():
+    a = load_asas_acvs(DATA / "acvs")
+    with pytest.raises(ValueError, match="star '150001' is in set 0 and in set 1"):
+        combine_datasets(a, (a[0][[1]], a[1][[1]]))
+    with pytest.raises(ValueError, match="set 1: 1 stars but 2 labels"):
+        combine_datasets(
+            a, (load_asas_richards2012(DATA / "richards")[0][[0]], ["x", "y"])
+        )
+    with pytest.raises(ValueError, match="at least one"):
+        combine_datasets()
+    no_ids = LightCurves.from_arrays(a[0].curves[:1])
+    with pytest.raises(ValueError, match="set 1: its stars have no ids"):
+        combine_datasets(a, (no_ids, ["EB"]))
+    folded = PhaseFolder().fit_transform(a[0])
+    with pytest.raises(ValueError, match="set 0: combine raw light curves"):
+        combine_datasets((folded, a[1]))
+
+
+def test_cli_detects_the_acvs_folder():
+    from skdualnet.__main__ import detect_format
+
+    assert detect_format(DATA / "acvs") == "acvs"
+    assert detect_format(DATA / "richards") == "richards2012"
 
 
 # ---------------------------------------------------------------- EROS-1

@@ -8,6 +8,7 @@ mimic the layout of the real data sets read by ``skdualnet._readers``:
   file named by ``source_id``, a corrupt (truncated) file, comment lines,
   blank lines, trailing commas and Windows line endings;
 * ``richards/``: ``classes.csv`` and ``lightcurves.tar.gz`` (ASAS, Richards 2012);
+* ``acvs/``: the same layout with the ACVS ``classes.csv`` columns (ASAS ACVS);
 * ``eros/``: ``stars.csv`` and ``lightcurves.csv.gz`` (EROS-1, RAMP kit);
 * ``s82/``: ``table1_lightcurves.tar.gz`` and ``table2_periods_types.dat.gz``
   (SDSS Stripe 82 RR Lyrae).
@@ -163,6 +164,29 @@ def make_richards(rng):
     _targz(root / "lightcurves.tar.gz", members)
 
 
+def make_acvs(rng):
+    root = HERE / "acvs"
+    root.mkdir(parents=True, exist_ok=True)
+    stars = [
+        ("149390", "Contact Systems", 0.41, 11.2, 0.4, 20),
+        ("150001", "Mira", 310.0, 9.5, 3.0, 16),
+        ("151002", "Alpha2 Canum Venaticorum", 2.7, 8.9, 0.05, 14),
+    ]
+    lines = ["id,class,asas_id,ra_deg,dec_deg"] + [
+        f'{s[0]},"{s[1]}",0001{k}7-1717.5,{0.2 + k:.7f},-16.7083333'
+        for k, s in enumerate(stars)
+    ]
+    (root / "classes.csv").write_text("\n".join(lines) + "\n")
+    members = {"lightcurves": None}
+    for sid, _, period, mean, amp, n in stars:
+        t, m, e = _curve(rng, n, period, mean, amp, t0=1868.5, step=3.1)
+        text = "".join(
+            f"{a:.5f},{b:.3f},{c:.3f}\n" for a, b, c in zip(t, m, e, strict=True)
+        )
+        members[f"lightcurves/{sid}.dat"] = text.encode()
+    _targz(root / "lightcurves.tar.gz", members)
+
+
 def make_eros(rng):
     root = HERE / "eros"
     root.mkdir(parents=True, exist_ok=True)
@@ -252,6 +276,7 @@ def main():
     make_richards(rng)
     make_eros(rng)
     make_s82(rng)
+    make_acvs(np.random.default_rng(20121004))  # own stream: others unchanged
 
 
 if __name__ == "__main__":
