@@ -1,40 +1,56 @@
-"""Table 2 of the paper, split by star, against a classical baseline.
+"""Table 2 of the paper, split by star, against the strongest classical peer.
 
-Runs the paper's protocol with stratified K-fold over the known-class stars
-(one sample = one star; every fold trains from scratch) on a supported data
-folder or on the simulator, and in the same run a classical baseline:
-Lomb-Scargle period + a handful of light-curve statistics + RandomForest for
-the classes, IsolationForest on the same features for novelty. Novel stars
-(label ``novel`` or ``VAR``) are never trained on; they are the positives of
-the novelty test in every fold. Thresholds are the 80th and 95th percentiles
-of the training stars' novelty scores, as in the paper.
+Runs the paper's protocol over the known-class stars (one sample = one star;
+every fold trains from scratch): stratified K-fold, or with ``--folds 1`` one
+stratified hold-out split (``--test-size``). In the same run and on the same
+split it evaluates the classical peer of ``benchmarks/peer.py``: period, LS
+power, ~40 ``light-curve`` statistics and Fourier shape parameters at P and 2P,
+with a random forest and a histogram gradient-boosting classifier (the headline
+is the better one by inner CV on the training stars, never by test score);
+novelty by the classifier's maximum probability and by an IsolationForest.
+Novel stars (label ``novel`` or ``VAR``) are never trained on; they are the
+positives of the novelty test in every fold. Thresholds are the 80th and 95th
+percentiles of the training stars' novelty scores, as in the paper.
+
+``data`` is a data folder, ``simulator``, or several folders joined by ``+``
+(combined into one set, e.g. ``../shared/data/asas_acvs+../shared/data/
+asas_richards2012``).
 
 Writes ``<out>.json`` (every fold and mean/std) and ``<out>.md`` (the table,
-with the command that produced it).
+with the command that produced it). On a single split, accuracy and per-class
+recall carry 95 % Wilson intervals.
 
 Usage::
 
     python benchmarks/table2.py ../shared/data/asas_richards2012 --folds 3
+    python benchmarks/table2.py ../shared/data/asas_richards2012 --no-deep --folds 1
     python benchmarks/table2.py ../shared/data/eros1_lmc --band both --n-obs 100
-    python benchmarks/table2.py simulator --n-per-class 100
+    python benchmarks/table2.py simulator --n-per-class 100 --deep-param lr=1e-3
 """
 
 import argparse
+import ast
 import json
 import os
+import shlex
 import sys
 import time
+import warnings
 
 import numpy as np
+from peer import CLASSIFIERS, evaluate_peer, peer_features, wilson_interval
 from scipy import stats
-from sklearn.ensemble import IsolationForest, RandomForestClassifier
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from skdualnet import estimate_period
-from skdualnet.__main__ import load_folder
+from skdualnet.__main__ import detect_format, load_folder
 from skdualnet._protocol import evaluate_split, make_default_model, summarize
-from skdualnet._report import classification_report_dict, novelty_metrics
-from skdualnet.datasets import make_light_curves
+from skdualnet.datasets import (
+    RICHARDS_SUPERCLASS_MAP,
+    combine_datasets,
+    load_asas_richards2012,
+    make_light_curves,
+)
 
 NOVEL = ("novel", "VAR")
 FEATURES = [
@@ -49,10 +65,14 @@ FEATURES = [
     "median_mag",
     "frac_above_median_in_phase",
 ]
+PEER_NAMES = {
+    "random_forest": "peer RF",
+    "hist_gradient_boosting": "peer HGB",
+}
 
 
 def classical_features(X):
-    """Per star: LS period and power + simple statistics (the usual baseline)."""
+    """The former 10-statistic baseline (still used by ``speed.py``)."""
     rows = []
     for i, curve in enumerate(X.curves):
         t, mag, err = curve.T
@@ -84,71 +104,226 @@ def classical_features(X):
     return np.nan_to_num(out, nan=-1.0)
 
 
-def classical_split(F, y, train, test, novel, seed):
-    rf = RandomForestClassifier(n_estimators=250, random_state=seed, n_jobs=-1)
-    rf.fit(F[train], y[train])
-    labels = np.unique(y[train])
-    iso = IsolationForest(n_estimators=250, random_state=seed).fit(F[train])
-    return {
-        "random_forest": classification_report_dict(
-            y[test], rf.predict(F[test]), labels
-        ),
-        "novelty": novelty_metrics(
-            iso.score_samples(F[test]),
-            iso.score_samples(F[novel]) if len(novel) else np.zeros(0),
-            iso.score_samples(F[train]),
-        ),
-    }
+# ---------------------------------------------------------------- arguments
+def _parse_param(text):
+    """``NAME=VALUE`` with VALUE a Python literal, else a string."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        value = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        pass
+    return name, value
 
 
-def _row(name, s, key_acc, key_bal, nov):
-    def f(key, pct=True):
-        if key not in s:
-            return "n/a"
-        m, sd = s[key]["mean"], s[key]["std"]
-        return f"{100 * m:.1f} ± {100 * sd:.1f}" if pct else f"{m:.3f} ± {sd:.3f}"
-
-    cells = [f(key_acc), f(key_bal), f(nov + "auroc", pct=False)]
-    if nov + "auroc" not in s:  # no novel stars: no novelty figures
-        return f"| {name} | " + " | ".join(cells + ["n/a", "n/a"]) + " |"
-    for p in ("p80", "p95"):
-        cells.append(
-            " / ".join(
-                f"{s[nov + p + '.' + k]['mean']:.2f}"
-                if nov + p + "." + k in s
-                else "n/a"
-                for k in ("precision", "recall", "f1")
-            )
-        )
-    return f"| {name} | " + " | ".join(cells) + " |"
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("data", help="data folder, or 'simulator'")
-    parser.add_argument("--format", default="auto")
-    parser.add_argument("--band", default=None)
-    parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--n-obs", type=int, default=200)
-    parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--n-per-class", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=None, help="output path without suffix")
-    args = parser.parse_args(argv)
-    command = "python benchmarks/table2.py " + " ".join(argv or sys.argv[1:])
-
-    t0 = time.perf_counter()
+def _load(args):
+    """``(X, y, name)`` for a folder, ``simulator`` or ``folder+folder+...``."""
     if args.data == "simulator":
         X, y = make_light_curves(
             n_per_class=args.n_per_class, novel_classes=["VAR"], random_state=args.seed
         )
-        name = "simulator"
+        return X, np.asarray(y), "simulator"
+    folders = [args.data] if os.path.isdir(args.data) else args.data.split("+")
+    pairs = [load_folder(f, args.format, args.band) for f in folders]
+    if len(folders) > 1:
+        # The ACVS folder has no training class for chemically peculiar
+        # stars (its alpha2 CVn stars are novel); Richards et al. call them
+        # ROT. Combined, they are novel in both, so one label means one thing.
+        pairs = [
+            load_asas_richards2012(
+                f, {**RICHARDS_SUPERCLASS_MAP, "ChemPeculiar": "novel"}, on_error="skip"
+            )
+            if detect_format(f) == "richards2012"
+            else pair
+            for f, pair in zip(folders, pairs)
+        ]
+    name = "+".join(os.path.basename(os.path.normpath(f)) for f in folders)
+    if args.band:
+        name += f"_{args.band}"
+    if len(pairs) == 1:
+        X, y = pairs[0]
     else:
-        X, y = load_folder(args.data, args.format, args.band)
-        name = os.path.basename(os.path.normpath(args.data))
-        if args.band:
-            name += f"_{args.band}"
-    y = np.asarray(y)
+        X, y = combine_datasets(*pairs)
+    return X, np.asarray(y), name
+
+
+def _cap_per_class(y, max_per_class, seed):
+    """Indices keeping at most ``max_per_class`` known stars per class."""
+    rng = np.random.default_rng(seed)
+    keep = [np.flatnonzero(np.isin(y, NOVEL))]
+    for c in np.unique(y[~np.isin(y, NOVEL)]):
+        idx = np.flatnonzero(y == c)
+        if len(idx) > max_per_class:
+            idx = rng.choice(idx, max_per_class, replace=False)
+        keep.append(idx)
+    return np.sort(np.concatenate(keep))
+
+
+# ---------------------------------------------------------------- reporting
+def _add_wilson(report):
+    """Add 95 % Wilson intervals to every classification report in ``report``."""
+    for value in list(report.values()):
+        if isinstance(value, dict):
+            _add_wilson(value)
+    if "confusion_matrix" in report:
+        cm = np.asarray(report["confusion_matrix"])
+        report["accuracy_wilson95"] = list(wilson_interval(np.trace(cm), cm.sum()))
+        report["per_class_recall_wilson95"] = {
+            c: list(wilson_interval(cm[i, i], cm[i].sum()))
+            for i, c in enumerate(report["labels"])
+        }
+    return report
+
+
+def _models(has_deep, best):
+    """(label, which, classification key or None, novelty key) per table row."""
+    rows = []
+    if has_deep:
+        rows += [
+            ("skdualnet estimation network (energy)", "deep", "estimation_network"),
+            ("skdualnet RF on embedding (energy)", "deep", "random_forest"),
+        ]
+    rows += [(f"{PEER_NAMES[k]} (max probability)", "peer", k) for k in CLASSIFIERS] + [
+        (f"peer headline: {best} (max probability)", "peer", "headline")
+    ]
+    rows = [
+        (label, which, key, "novelty." if which == "deep" else key + ".novelty.")
+        for label, which, key in rows
+    ]
+    rows.append(("peer IsolationForest", "peer", None, "isolation_forest.novelty."))
+    return rows
+
+
+def _cell(summary, folds, key, pct=True, single=False):
+    if key not in summary:
+        return "n/a"
+    m, sd = summary[key]["mean"], summary[key]["std"]
+    scale, fmt = (100, ".1f") if pct else (1, ".3f")
+    if not single:
+        return f"{scale * m:{fmt}} ± {scale * sd:{fmt}}"
+    out = f"{scale * m:{fmt}}"
+    parts = key.split(".")
+    node = folds[0]
+    for p in parts[:-1]:
+        node = node[p] if isinstance(node, dict) and p in node else None
+        if node is None:
+            return out
+    ci = None
+    if parts[-1] == "accuracy":
+        ci = node.get("accuracy_wilson95")
+    elif len(parts) >= 2 and parts[-2] == "per_class_accuracy":
+        node = folds[0]
+        for p in parts[:-2]:
+            node = node[p]
+        ci = node.get("per_class_recall_wilson95", {}).get(parts[-1])
+    if ci is not None and np.all(np.isfinite(ci)):
+        out += f" [{scale * ci[0]:{fmt}}, {scale * ci[1]:{fmt}}]"
+    return out
+
+
+def _table(result, summaries, folds, classes, single):
+    has_deep = "skdualnet" in result
+    best = result["peer"]["headline_classifiers"]
+    best = best[0] if len(set(best)) == 1 else "per fold " + ", ".join(best)
+    acc_head = "accuracy % [95 % Wilson]" if single else "accuracy %"
+    lines = [
+        f"| model (novelty score) | {acc_head} | balanced accuracy % | novelty AUROC"
+        " | 80th pct P / R / F1 | 95th pct P / R / F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, which, key, nov in _models(has_deep, best):
+        s, f = summaries[which], folds[which]
+        cells = (
+            [
+                _cell(s, f, key + ".accuracy", single=single),
+                _cell(s, f, key + ".balanced_accuracy", single=single),
+            ]
+            if key
+            else ["—", "—"]
+        )
+        cells.append(_cell(s, f, nov + "auroc", pct=False, single=single))
+        for p in ("p80", "p95"):
+            keys = [f"{nov}{p}.{k}" for k in ("precision", "recall", "f1")]
+            cells.append(
+                " / ".join(f"{s[k]['mean']:.2f}" if k in s else "n/a" for k in keys)
+                if nov + "auroc" in s
+                else "n/a"
+            )
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    rec = "per-class recall % [95 % Wilson]" if single else "per-class recall %"
+    lines += ["", f"{rec}, {'' if single else 'mean ± std over folds, '}test stars:"]
+    cols = [
+        (label.split(" (")[0], which, key)
+        for label, which, key, _ in _models(has_deep, best)
+        if key and key != "headline"
+    ]
+    support = folds["peer"][0]["random_forest"]["support"]
+    n_head = "n known / n test" if single else "n known"
+    lines += [
+        "",
+        f"| class | {n_head} | " + " | ".join(c[0] for c in cols) + " |",
+        "|---|---|" + "---|" * len(cols),
+    ]
+    for c, n in classes:
+        cells = [
+            _cell(summaries[w], folds[w], f"{k}.per_class_accuracy.{c}", single=single)
+            for _, w, k in cols
+        ]
+        count = f"{n} / {support.get(c, 0)}" if single else f"{n}"
+        lines.append(f"| {c} | {count} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "data", help="data folder, 'simulator', or folders joined by '+'"
+    )
+    parser.add_argument("--format", default="auto")
+    parser.add_argument("--band", default=None)
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=3,
+        help="K-fold CV over known stars; 1 = one stratified hold-out split",
+    )
+    parser.add_argument("--test-size", type=float, default=0.25)
+    parser.add_argument("--n-obs", type=int, default=200)
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--n-per-class", type=int, default=100)
+    parser.add_argument(
+        "--max-per-class",
+        type=int,
+        default=None,
+        help="keep at most N known stars per class (seeded); novel stars all kept",
+    )
+    parser.add_argument(
+        "--deep-param",
+        type=_parse_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra make_default_model keyword (repeatable; VALUE a Python literal)",
+    )
+    parser.add_argument(
+        "--no-deep", action="store_true", help="run the classical peer only"
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=None, help="output path without suffix")
+    args = parser.parse_args(argv)
+    if args.folds < 1:
+        parser.error("--folds must be at least 1")
+    command = shlex.join(
+        ["python", "benchmarks/table2.py", *(sys.argv[1:] if argv is None else argv)]
+    )
+
+    t0 = time.perf_counter()
+    X, y, name = _load(args)
+    if args.max_per_class:
+        keep = _cap_per_class(y, args.max_per_class, args.seed)
+        X, y = X[keep], y[keep]
+        name += f"_max{args.max_per_class}"
     print(
         f"{name}: {len(y)} stars: "
         + ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True))),
@@ -169,37 +344,86 @@ def main(argv=None):
         period_flag=folded.period_flag,
         period_power=folded.period_power,
     )
-    F = classical_features(X)
+    print(f"period search: {period_seconds:.1f} s", flush=True)
+    t_f = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        F, feature_names = peer_features(X)
+    feature_seconds = time.perf_counter() - t_f
+    feature_warnings = [str(w.message) for w in caught]
+    nan = np.isnan(F)
+    feature_info = {
+        "n_features": len(feature_names),
+        "names": feature_names,
+        "seconds": feature_seconds,
+        "ms_per_star": 1e3 * feature_seconds / max(len(y), 1),
+        "n_stars_with_nan": int(nan.any(1).sum()),
+        "nan_per_feature": {n: int(k) for n, k in zip(feature_names, nan.sum(0)) if k},
+        "stars_with_nan": [X.star_name(i) for i in np.flatnonzero(nan.any(1))][:50],
+        "warnings": feature_warnings,
+    }
+    print(
+        f"peer features: {len(feature_names)} per star in {feature_seconds:.1f} s "
+        f"({feature_info['ms_per_star']:.2f} ms/star); "
+        f"{feature_info['n_stars_with_nan']} star(s) with a NaN feature (imputed)",
+        flush=True,
+    )
+    for text in feature_warnings:
+        print("  " + text, flush=True)
 
     params = {"random_state": args.seed, "verbose": 0}
     if args.epochs:
         params["max_epochs"] = args.epochs
-    cv = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
-    deep, classic = [], []
-    for k, (a, b) in enumerate(cv.split(known, y[known])):
-        tr, te = known[a], known[b]
+    params.update(dict(args.deep_param))
+    if args.folds == 1:
+        tr, te = train_test_split(
+            known,
+            test_size=args.test_size,
+            stratify=y[known],
+            random_state=args.seed,
+        )
+        splits = [(tr, te)]
+        how = f"one stratified hold-out split by star ({len(te)} test stars)"
+    else:
+        cv = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
+        splits = [(known[a], known[b]) for a, b in cv.split(known, y[known])]
+        how = f"{args.folds}-fold CV split by star (mean ± std over folds)"
+    deep, peer = [], []
+    for k, (tr, te) in enumerate(splits):
         t1 = time.perf_counter()
-        deep.append(
-            evaluate_split(
-                make_default_model(n_obs=args.n_obs, **params),
-                X,
-                y,
-                tr,
-                te,
-                novel,
-                random_state=args.seed,
+        msg = f"fold {k + 1}/{len(splits)}:"
+        if not args.no_deep:
+            deep.append(
+                _add_wilson(
+                    evaluate_split(
+                        make_default_model(n_obs=args.n_obs, **params),
+                        X,
+                        y,
+                        tr,
+                        te,
+                        novel,
+                        random_state=args.seed,
+                    )
+                )
             )
+            msg += (
+                f" deep {deep[-1]['estimation_network']['accuracy']:.3f}"
+                f" / RF on z {deep[-1]['random_forest']['accuracy']:.3f} /"
+            )
+        peer.append(
+            _add_wilson(evaluate_peer(F, y, tr, te, novel, random_state=args.seed))
         )
-        classic.append(classical_split(F, y, tr, te, novel, args.seed))
-        print(
-            f"fold {k + 1}/{args.folds}: deep "
-            f"{deep[-1]['estimation_network']['accuracy']:.3f}"
-            f" / RF on z {deep[-1]['random_forest']['accuracy']:.3f}"
-            f" / classical RF {classic[-1]['random_forest']['accuracy']:.3f}"
-            f" ({time.perf_counter() - t1:.0f} s)",
-            flush=True,
+        p = peer[-1]
+        msg += " " + ", ".join(
+            f"{PEER_NAMES[c]} {p[c]['accuracy']:.3f} "
+            f"(bal {p[c]['balanced_accuracy']:.3f}, "
+            f"inner CV bal {p['inner_cv_balanced_accuracy'].get(c, float('nan')):.3f})"
+            for c in CLASSIFIERS
         )
-    sd, sc = summarize(deep), summarize(classic)
+        msg += f"; headline {p['best']} ({time.perf_counter() - t1:.0f} s)"
+        print(msg, flush=True)
+    summaries = {"peer": summarize(peer)}
+    folds = {"peer": peer}
     result = {
         "command": command,
         "data": name,
@@ -207,67 +431,60 @@ def main(argv=None):
         "n_known": int(len(known)),
         "n_novel": int(len(novel)),
         "folds": args.folds,
+        "test_size": args.test_size if args.folds == 1 else None,
+        "max_per_class": args.max_per_class,
+        "deep_params": {k: repr(v) for k, v in args.deep_param},
         "period_search_seconds": period_seconds,
-        "seconds": time.perf_counter() - t0,
-        "skdualnet": {"summary": sd, "folds": deep},
-        "classical": {"summary": sc, "folds": classic},
+        "peer_features": feature_info,
     }
-    header = (
-        "| model | accuracy % | balanced accuracy % | novelty AUROC | "
-        "80th pct P / R / F1 | 95th pct P / R / F1 |\n|---|---|---|---|---|---|"
-    )
+    if deep:
+        summaries["deep"] = summarize(deep)
+        folds["deep"] = deep
+        result["skdualnet"] = {"summary": summaries["deep"], "folds": deep}
+    result["peer"] = {
+        "headline_classifiers": [p["best"] for p in peer],
+        "summary": summaries["peer"],
+        "folds": peer,
+    }
+    result["seconds"] = time.perf_counter() - t0
+
+    classes = [(c, int((y[known] == c).sum())) for c in np.unique(y[known])]
     lines = [
-        f"## {name}: {len(known)} known-class stars, {len(novel)} novel, "
-        f"{args.folds}-fold CV split by star (mean ± std over folds)",
+        f"## {name}: {len(known)} known-class stars, {len(novel)} novel, {how}",
         "",
         f"Command: `{command}`",
         "",
-        header,
-        _row(
-            "skdualnet estimation network",
-            sd,
-            "estimation_network.accuracy",
-            "estimation_network.balanced_accuracy",
-            "novelty.",
-        ),
-        _row(
-            "skdualnet RF on embedding",
-            sd,
-            "random_forest.accuracy",
-            "random_forest.balanced_accuracy",
-            "novelty.",
-        ),
-        _row(
-            "classical: LS + stats + RF / IsolationForest",
-            sc,
-            "random_forest.accuracy",
-            "random_forest.balanced_accuracy",
-            "novelty.",
-        ),
+        *_table(result, summaries, folds, classes, single=args.folds == 1),
         "",
-        "Per-class accuracy (estimation network / classical RF), mean over folds:",
+        f"Peer: {len(feature_names)} features per star "
+        f"({feature_info['ms_per_star']:.2f} ms/star after the period search, "
+        f"{feature_info['n_stars_with_nan']} star(s) with an imputed feature); "
+        "inner-CV balanced accuracy on the training stars "
+        + "; ".join(
+            ", ".join(
+                f"{PEER_NAMES[c]} {v:.3f}"
+                for c, v in p["inner_cv_balanced_accuracy"].items()
+            )
+            for p in peer
+        )
+        + ". Max-probability thresholds are percentiles of the training stars' "
+        "out-of-fold (inner CV) probabilities.",
         "",
+        f"Period search {period_seconds:.0f} s; total time {result['seconds']:.0f} s.",
     ]
-    for c in np.unique(y[known]):
-        kd, kc = (
-            f"estimation_network.per_class_accuracy.{c}",
-            f"random_forest.per_class_accuracy.{c}",
-        )
-        lines.append(
-            f"- {c}: {100 * sd[kd]['mean']:.1f} % / "
-            f"{100 * sc[kc]['mean']:.1f} % (n={int((y[known] == c).sum())})"
-        )
-    lines.append(f"\nTotal time {result['seconds']:.0f} s.")
     text = "\n".join(lines)
     print(text)
-    out = args.out or os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "results", f"table2_{name}"
-    )
-    os.makedirs(os.path.dirname(out), exist_ok=True)
+    if args.out:
+        out = args.out
+    else:
+        stem = f"table2_{name}" + ("_peer" if args.no_deep else "")
+        out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results", stem)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out + ".json", "w") as f:
         json.dump(result, f, indent=1, default=float)
     with open(out + ".md", "w") as f:
         f.write(text + "\n")
+    print(f"wrote {out}.json and {out}.md")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,419 @@
+"""The classical peer of skdualnet: light-curve features + forests.
+
+What an astronomer would build without a neural network, in one place:
+
+- per star, ``log10`` period, the Lomb-Scargle power of the peak and its
+  alias flag, 38 robust statistics from the ``light-curve`` package
+  (amplitudes, percentile ranges and ratios, moments, Stetson K, von Neumann
+  eta, Otsu split, ...), a Lafler-Kinman string length of the folded curve and
+  Fourier shape parameters (Simon & Lee 1981) of a 4-harmonic fit at the period
+  ``P`` and at ``2P`` (eclipsing binaries are often found at half their period;
+  the odd harmonics at ``2P`` measure unequal minima);
+- a random forest and a histogram gradient-boosting classifier on them (the
+  better one by inner cross-validation on the training stars is the headline);
+- two novelty scores: the better classifier's maximum class probability
+  (higher = more typical) and an IsolationForest's ``score_samples`` on
+  standardised features.
+
+A feature that cannot be computed for a star is ``NaN`` for that star and is
+imputed with the training stars' median; no star is dropped.
+
+Needs the ``benchmarks`` extra (``pip install skdualnet[benchmarks]``).
+"""
+
+import math
+import time
+import warnings
+
+import light_curve as lc
+import numpy as np
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    IsolationForest,
+    RandomForestClassifier,
+)
+from sklearn.impute import SimpleImputer
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdualnet._report import classification_report_dict, novelty_metrics
+
+__all__ = [
+    "CLASSIFIERS",
+    "evaluate_peer",
+    "fit_peer",
+    "peer_features",
+    "peer_predict",
+    "wilson_interval",
+]
+
+N_HARMONICS = 4
+#: Report keys of the peer's classifiers, in table order.
+CLASSIFIERS = ("random_forest", "hist_gradient_boosting")
+
+
+def _extractor():
+    # Every feature here needs magnitudes (and errors) only, or a time order;
+    # none fits a transient model. Strictly increasing times are required by
+    # the time-dependent ones (Cusum, Eta, EtaE, LinearTrend, MaximumSlope):
+    # duplicate times are merged before extraction.
+    return lc.Extractor(
+        lc.Amplitude(),
+        lc.AndersonDarlingNormal(),
+        lc.BeyondNStd(1.0),
+        lc.BeyondNStd(2.0),
+        lc.BiweightScale(),
+        lc.Cusum(),
+        lc.Eta(),
+        lc.EtaE(),
+        lc.ExcessVariance(),
+        lc.InterPercentileRange(0.1),
+        lc.InterPercentileRange(0.25),
+        lc.Kurtosis(),
+        lc.LinearTrend(),
+        lc.MagnitudePercentageRatio(0.4, 0.05),
+        lc.MagnitudePercentageRatio(0.2, 0.05),
+        lc.MaximumSlope(),
+        lc.Mean(),
+        lc.MeanVariance(),
+        lc.Median(),
+        lc.MedianAbsoluteDeviation(),
+        lc.MedianBufferRangePercentage(0.1),
+        lc.MedianBufferRangePercentage(0.2),
+        lc.OtsuSplit(),
+        lc.PercentAmplitude(),
+        lc.PercentDifferenceMagnitudePercentile(0.05),
+        lc.PercentDifferenceMagnitudePercentile(0.1),
+        lc.QnScale(),
+        lc.ReducedChi2(),
+        lc.Roms(),
+        lc.Skew(),
+        lc.StandardDeviation(),
+        lc.StetsonK(),
+        lc.WeightedMean(),
+    )
+
+
+_FOURIER = [f"A{k}" for k in range(1, N_HARMONICS + 1)] + [
+    "R21",
+    "R31",
+    "phi21",
+    "phi31",
+    "chi2_reduction",
+    "lafler_kinman",
+]
+
+
+def _merge_duplicate_times(t, m, e):
+    """Inverse-variance mean of observations that share a time stamp."""
+    keep = np.r_[True, np.diff(t) > 0]
+    if keep.all():
+        return t, m, e
+    group = np.cumsum(keep) - 1
+    w = 1.0 / e**2
+    wsum = np.bincount(group, w)
+    return t[keep], np.bincount(group, w * m) / wsum, 1.0 / np.sqrt(wsum)
+
+
+def _fourier_shape(t, m, e, period, n_harmonics=N_HARMONICS):
+    """Fourier parameters of a weighted least-squares fit at ``period``.
+
+    ``m = a0 + sum_k A_k sin(2 pi k t / P + phi_k)``; one pass of 5-sigma
+    clipping (robust scale of the residuals) before the final fit. Harmonics
+    that the number of points cannot support (fewer than 3 points per fitted
+    parameter) are left out and their parameters are NaN.
+
+    Returns the values named in ``_FOURIER`` and the weighted chi2 of the
+    1-harmonic fit divided by that of a constant (for the LS power).
+    """
+    out = np.full(len(_FOURIER), np.nan)
+    k_max = min(n_harmonics, (len(t) // 3 - 1) // 2)
+    if k_max < 1 or not np.isfinite(period) or period <= 0:
+        return out, np.nan
+    x = 2 * np.pi * ((t - t[0]) / period % 1.0)
+    k = np.arange(1, k_max + 1)
+    design = np.column_stack(
+        [np.ones_like(x), np.cos(np.outer(x, k)), np.sin(np.outer(x, k))]
+    )
+    sw = 1.0 / e
+    good = np.ones(len(t), bool)
+    for _ in range(2):
+        coef, *_ = np.linalg.lstsq(
+            design[good] * sw[good, None], m[good] * sw[good], rcond=None
+        )
+        resid = (m - design @ coef) * sw
+        scale = 1.4826 * np.median(np.abs(resid[good] - np.median(resid[good])))
+        if not scale > 0:
+            break
+        new = np.abs(resid) < 5 * scale
+        if new.sum() < design.shape[1] + 2 or (new == good).all():
+            break
+        good = new
+    a, b = coef[1 : k_max + 1], coef[k_max + 1 :]
+    amp = np.hypot(a, b)
+    phi = np.arctan2(a, b)  # a cos + b sin = A sin(x + phi)
+    wg = sw[good] ** 2
+    mg = m[good]
+    chi2_0 = np.sum(wg * (mg - np.sum(wg * mg) / wg.sum()) ** 2)
+    chi2_fit = np.sum(wg * (mg - design[good] @ coef) ** 2)
+    out[:k_max] = amp
+    if amp[0] > 0:
+        if k_max >= 2:
+            out[4], out[6] = amp[1] / amp[0], (phi[1] - 2 * phi[0]) % (2 * np.pi)
+        if k_max >= 3:
+            out[5], out[7] = amp[2] / amp[0], (phi[2] - 3 * phi[0]) % (2 * np.pi)
+    out[8] = 1.0 - chi2_fit / chi2_0 if chi2_0 > 0 else np.nan
+    # Lafler-Kinman string length of the folded curve (wrapping around).
+    order = np.argsort(x, kind="stable")
+    mo = m[order]
+    var = mo.var(ddof=1)
+    out[9] = np.sum((np.roll(mo, -1) - mo) ** 2) / (2 * (len(mo) - 1) * var)
+    # GLS power at the period = chi2 reduction of the 1-harmonic fit.
+    d1 = design[:, [0, 1, k_max + 1]] * sw[:, None]
+    c1, *_ = np.linalg.lstsq(d1, m * sw, rcond=None)
+    w = sw**2
+    chi2_0_all = np.sum(w * (m - np.sum(w * m) / w.sum()) ** 2)
+    power = 1.0 - np.sum((m * sw - d1 @ c1) ** 2) / chi2_0_all
+    return out, power
+
+
+def peer_features(X):
+    """Per-star features of the classical peer.
+
+    Parameters
+    ----------
+    X : LightCurves
+        Stars with ``X.period`` filled (run :class:`~skdualnet.PhaseFolder`
+        first); ``X.period_power`` and ``X.period_flag`` are used when present
+        (a catalogue period has no power: the GLS power at that period is
+        computed instead).
+
+    Returns
+    -------
+    F : ndarray of shape (n_stars, n_features)
+        ``NaN`` where a feature could not be computed for a star.
+    names : list of str
+    """
+    ext = _extractor()
+    lc_names = list(ext.names)
+    names = (
+        ["log10_period", "ls_power", "period_alias_flag"]
+        + lc_names
+        + [f"fourier_P_{n}" for n in _FOURIER]
+        + [f"fourier_2P_{n}" for n in _FOURIER]
+        + ["fourier_log_chi2_ratio_P_over_2P"]
+    )
+    n = len(X)
+    F = np.full((n, len(names)), np.nan)
+    power_in = np.full(n, np.nan) if X.period_power is None else X.period_power
+    flag = np.zeros(n) if X.period_flag is None else X.period_flag
+    failures = {}
+    n_lc = len(lc_names)
+    for i, curve in enumerate(X.curves):
+        curve = np.asarray(curve, dtype=np.float64)
+        curve = curve[np.argsort(curve[:, 0], kind="stable")]
+        t, m, e = curve.T
+        period = float(X.period[i])
+        row = F[i]
+        row[0] = np.log10(period) if period > 0 else np.nan
+        row[2] = float(flag[i])
+        try:
+            tu, mu, eu = _merge_duplicate_times(t, m, e)
+            row[3 : 3 + n_lc] = ext(tu, mu, eu, fill_value=np.nan, sorted=True)
+        except Exception as exc:  # a failing star gets NaN
+            failures.setdefault("light-curve", []).append((X.star_name(i), exc))
+        j = 3 + n_lc
+        fits = []
+        for mult in (1, 2):
+            try:
+                values, power = _fourier_shape(t, m, e, mult * period)
+            except Exception as exc:
+                failures.setdefault(f"fourier {mult}P", []).append(
+                    (X.star_name(i), exc)
+                )
+                values, power = np.full(len(_FOURIER), np.nan), np.nan
+            row[j : j + len(_FOURIER)] = values
+            j += len(_FOURIER)
+            fits.append(values[8])
+            if mult == 1:
+                row[1] = power_in[i] if np.isfinite(power_in[i]) else power
+        # chi2 of the fit at P over that at 2P, as log10(chi2_P / chi2_2P)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            row[j] = np.log10((1 - fits[0]) / (1 - fits[1]))
+    F[~np.isfinite(F)] = np.nan
+    for what, bad in failures.items():
+        star, exc = bad[0]
+        warnings.warn(
+            f"peer_features: {what} features failed for {len(bad)} star(s) "
+            f"(NaN, imputed later), e.g. {star}: {exc}",
+            stacklevel=2,
+        )
+    return F, names
+
+
+def _make_classifiers(random_state):
+    return {
+        "random_forest": make_pipeline(
+            SimpleImputer(strategy="median", keep_empty_features=True),
+            RandomForestClassifier(
+                n_estimators=500,
+                class_weight="balanced_subsample",
+                min_samples_leaf=1,
+                max_features="sqrt",
+                n_jobs=2,
+                random_state=random_state,
+            ),
+        ),
+        "hist_gradient_boosting": make_pipeline(
+            SimpleImputer(strategy="median", keep_empty_features=True),
+            HistGradientBoostingClassifier(
+                max_iter=300,
+                learning_rate=0.1,
+                class_weight="balanced",
+                early_stopping=False,
+                random_state=random_state,
+            ),
+        ),
+    }
+
+
+def fit_peer(F, y, random_state=0, *, inner_cv=3):
+    """Fit the peer's classifiers and novelty detector on training stars.
+
+    Parameters
+    ----------
+    F : ndarray of shape (n_train, n_features)
+        :func:`peer_features` of the training stars (may hold NaN).
+    y : ndarray of shape (n_train,)
+    random_state : int, default=0
+    inner_cv : int, default=3
+        Folds of the inner stratified cross-validation on the training stars
+        that picks the headline classifier (by balanced accuracy) and gives
+        out-of-fold class probabilities, the honest reference for the
+        max-probability novelty thresholds. Reduced to the smallest class
+        count; below 2 there is no inner CV (the random forest is picked and
+        the in-sample probabilities are the reference).
+
+    Returns
+    -------
+    dict
+        ``random_forest``, ``hist_gradient_boosting`` (fitted pipelines with a
+        median imputer), ``isolation_forest`` (imputer + scaler +
+        IsolationForest), ``inner_cv_balanced_accuracy`` (per classifier),
+        ``best`` (the headline classifier's key) and ``training_max_proba``
+        (per classifier, out-of-fold where possible).
+    """
+    y = np.asarray(y)
+    models = _make_classifiers(random_state)
+    n_splits = min(inner_cv, int(np.unique(y, return_counts=True)[1].min()))
+    out = {"inner_cv_balanced_accuracy": {}, "training_max_proba": {}}
+    for key, model in models.items():
+        if n_splits >= 2:
+            cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+            oof = cross_val_predict(model, F, y, cv=cv, method="predict_proba")
+            labels = np.unique(y)
+            out["inner_cv_balanced_accuracy"][key] = float(
+                balanced_accuracy_score(y, labels[oof.argmax(1)])
+            )
+        model.fit(F, y)
+        if n_splits < 2:
+            oof = model.predict_proba(F)
+        out["training_max_proba"][key] = oof.max(1)
+        out[key] = model
+    bal = out["inner_cv_balanced_accuracy"]
+    out["best"] = max(bal, key=bal.get) if bal else "random_forest"
+    out["isolation_forest"] = make_pipeline(
+        SimpleImputer(strategy="median", keep_empty_features=True),
+        StandardScaler(),
+        IsolationForest(n_estimators=500, random_state=random_state, n_jobs=2),
+    ).fit(F)
+    out["training_isolation_scores"] = out["isolation_forest"].score_samples(F)
+    return out
+
+
+def peer_predict(peer, F):
+    """Predictions and novelty scores of a fitted peer for some stars.
+
+    Returns
+    -------
+    dict
+        ``predict`` and ``max_proba`` per classifier key (higher = more
+        typical), ``max_proba`` of the headline classifier under
+        ``"best_max_proba"``, and ``isolation_forest`` (``score_samples``,
+        higher = more typical).
+    """
+    out = {"predict": {}, "max_proba": {}}
+    for key in CLASSIFIERS:
+        if len(F) == 0:
+            out["predict"][key] = np.zeros(0, dtype=object)
+            out["max_proba"][key] = np.zeros(0)
+            continue
+        proba = peer[key].predict_proba(F)
+        out["predict"][key] = peer[key].classes_[proba.argmax(1)]
+        out["max_proba"][key] = proba.max(1)
+    out["best_max_proba"] = out["max_proba"][peer["best"]]
+    out["isolation_forest"] = (
+        peer["isolation_forest"].score_samples(F) if len(F) else np.zeros(0)
+    )
+    return out
+
+
+def evaluate_peer(F, y, train, test, novel, *, random_state=0, inner_cv=3):
+    """Fit the peer on ``train`` stars, report on ``test`` and ``novel`` stars.
+
+    The counterpart of :func:`skdualnet._protocol.evaluate_split`. Novelty
+    thresholds are percentiles of the training stars' scores: out-of-fold
+    max-probabilities (in-sample ones of a forest are all near 1) and the
+    IsolationForest's in-sample ``score_samples``.
+
+    Returns
+    -------
+    dict
+        Per classifier key, and ``headline`` (the one picked by inner CV), a
+        classification report (accuracy, balanced accuracy, per-class recall,
+        confusion matrix) with ``novelty`` (its max-probability score);
+        ``isolation_forest`` with ``novelty``; ``inner_cv_balanced_accuracy``
+        and ``best``; ``fit_seconds``.
+    """
+    y = np.asarray(y)
+    t0 = time.perf_counter()
+    peer = fit_peer(F[train], y[train], random_state, inner_cv=inner_cv)
+    fit_seconds = time.perf_counter() - t0
+    known, new = peer_predict(peer, F[test]), peer_predict(peer, F[novel])
+    labels = peer["random_forest"].classes_
+    report = {
+        "n_train": int(len(train)),
+        "n_test": int(len(test)),
+        "fit_seconds": fit_seconds,
+        "best": peer["best"],
+        "inner_cv_balanced_accuracy": peer["inner_cv_balanced_accuracy"],
+    }
+    for key in CLASSIFIERS:
+        report[key] = classification_report_dict(y[test], known["predict"][key], labels)
+        report[key]["novelty"] = novelty_metrics(
+            known["max_proba"][key],
+            new["max_proba"][key],
+            peer["training_max_proba"][key],
+        )
+    report["headline"] = dict(report[peer["best"]], classifier=peer["best"])
+    report["isolation_forest"] = {
+        "novelty": novelty_metrics(
+            known["isolation_forest"],
+            new["isolation_forest"],
+            peer["training_isolation_scores"],
+        )
+    }
+    return report
+
+
+def wilson_interval(k, n, z=1.959963984540054):
+    """95 % Wilson score interval of a proportion ``k / n`` (``(nan, nan)`` if n=0)."""
+    if n == 0:
+        return (math.nan, math.nan)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
