@@ -5,9 +5,11 @@ autoencoder and a Gaussian-mixture estimation network trained jointly.
 """
 
 from ._classifier import DualNetClassifier
+from ._features import LightCurveFeatures
 from ._normalization import Normalizer
 from ._periodogram import estimate_period
 from ._phase_folding import PhaseFolder
+from ._pretrained import pretrained
 from ._segmentation import SequenceSegmenter
 from ._validation import LightCurves
 
@@ -15,10 +17,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DualNetClassifier",
+    "LightCurveFeatures",
     "LightCurves",
     "Normalizer",
     "PhaseFolder",
     "SequenceSegmenter",
     "__version__",
     "estimate_period",
+    "pretrained",
 ]

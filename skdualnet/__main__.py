@@ -1,4 +1,4 @@
-"""The ``skdualnet`` command: demo, fit, predict, evaluate.
+"""The ``skdualnet`` command: demo, fit, predict, convert, evaluate.
 
 Run ``skdualnet --help`` (or ``python -m skdualnet --help``).
 """
@@ -279,8 +279,17 @@ def cmd_fit(args):
 
 def cmd_predict(args):
     from ._persistence import load_model
+    from ._pretrained import pretrained
 
-    model = load_model(args.model)
+    if args.model is None:
+        print(
+            "skdualnet: no --model given: using the pretrained ASAS-SN model "
+            "(skdualnet.pretrained('asas'))",
+            file=sys.stderr,
+        )
+        model = pretrained("asas")
+    else:
+        model = load_model(args.model)
     if not os.path.isdir(args.data):
         raise SystemExit(f"skdualnet: {args.data}: no such folder")
     fmt = detect_format(args.data) if args.format == "auto" else args.format
@@ -366,6 +375,18 @@ def cmd_predict(args):
             f"wrote predictions for {len(rows)} stars ({len(all_skipped)} skipped) "
             f"to {args.out}"
         )
+    return 0
+
+
+def cmd_convert(args):
+    from ._persistence import load_model, save_model
+
+    with warnings.catch_warnings():
+        # converting is what that warning asks for
+        warnings.filterwarnings("ignore", "(?s).*pickle-based model file")
+        model = load_model(args.old)
+    save_model(model, args.new)
+    _log(f"converted {args.old} to {args.new} (arrays and JSON, no pickle)")
     return 0
 
 
@@ -484,9 +505,26 @@ def build_parser():
         default=200,
         help="ASAS-SN: stars with fewer usable observations are skipped (200)",
     )
-    p.add_argument("--model", required=True, help="model file from `skdualnet fit`")
+    p.add_argument(
+        "--model",
+        default=None,
+        help="model file from `skdualnet fit` (default: the pretrained ASAS-SN "
+        "model, skdualnet.pretrained('asas'))",
+    )
     p.add_argument("--out", default="-", help="CSV file (default: standard output)")
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser(
+        "convert",
+        help="rewrite a model file in the current format",
+        description="Read a model file of any format this skdualnet reads "
+        "(including the pickle-based format 1 of skdualnet 0.1, which can run "
+        "code when loaded: convert only files you trust) and write it in the "
+        "current format (arrays and JSON, loaded without unpickling).",
+    )
+    p.add_argument("old", help="model file to read")
+    p.add_argument("new", help="model file to write")
+    p.set_defaults(func=cmd_convert)
 
     p = sub.add_parser("evaluate", help="the Table-2 report on a labelled folder")
     common(p)

@@ -231,6 +231,12 @@ class DualNetClassifier(NeuralNetClassifier):
         Joint training of all terms, or the autoencoder alone for the first
         half of ``max_epochs`` and then the estimation network with the
         autoencoder frozen.
+    class_weight : {"balanced"}, dict or None, default=None
+        Weights of the classes in the cross-entropy, as in scikit-learn's
+        classifiers: ``"balanced"`` weights each class by ``n_stars /
+        (n_classes * n_stars_of_class)`` of the training stars, a dict maps
+        labels to weights (missing labels get 1), ``None`` weights all
+        classes alike (the paper).
     novelty_percentile : float, default=95.0
         Sets ``offset_``: a star whose energy is above this percentile of the
         training stars' energies is novel (80 and 95 in the paper). See
@@ -308,6 +314,7 @@ class DualNetClassifier(NeuralNetClassifier):
         *,
         criterion=DualNetLoss,
         training="joint",
+        class_weight=None,
         novelty_percentile=95.0,
         random_state=None,
         optimizer=torch.optim.Adam,
@@ -337,6 +344,7 @@ class DualNetClassifier(NeuralNetClassifier):
             **kwargs,
         )
         self.training = training
+        self.class_weight = class_weight
         self.novelty_percentile = novelty_percentile
         self.random_state = random_state
 
@@ -373,6 +381,15 @@ class DualNetClassifier(NeuralNetClassifier):
                     ) from None
             kwargs.setdefault("n_aux", getattr(self, "n_aux_", 3))
         self.module_ = self.initialized_instance(self.module, kwargs)
+        return self
+
+    def initialize_criterion(self):
+        """Instantiate the loss, with the class weights of the training labels."""
+        kwargs = self.get_params_for("criterion")
+        weights = getattr(self, "class_weight_", None)
+        if weights is not None and isinstance(self.criterion, type):
+            kwargs.setdefault("class_weight", weights.tolist())
+        self.criterion_ = self.initialized_instance(self.criterion, kwargs)
         return self
 
     def check_data(self, X, y):
@@ -811,9 +828,34 @@ class DualNetClassifier(NeuralNetClassifier):
                 f"y has one class only ({encoder.classes_[0]!r}); DualNetClassifier "
                 "needs at least 2 known classes"
             )
+        encoded = encoder.transform(y).astype(np.int64)
         if refit:
             self.classes_inferred_ = encoder.classes_
-        return encoder.transform(y).astype(np.int64)
+            self.class_weight_ = self._class_weights(encoder.classes_, encoded)
+        return encoded
+
+    def _class_weights(self, classes, encoded):
+        """Per-class cross-entropy weights from ``class_weight`` (None if unset)."""
+        weight = self.class_weight
+        if weight is None:
+            return None
+        if isinstance(weight, dict):
+            unknown = set(weight) - set(classes.tolist())
+            if unknown:
+                raise ValueError(
+                    "class_weight names labels that are not classes: "
+                    f"{sorted(map(str, unknown))}; classes are {list(classes)!r}"
+                )
+            return np.array([float(weight.get(c, 1.0)) for c in classes])
+        if isinstance(weight, str) and weight == "balanced":
+            counts = np.bincount(encoded, minlength=len(classes))
+            present = counts > 0
+            out = np.ones(len(classes))
+            out[present] = len(encoded) / (present.sum() * counts[present])
+            return out
+        raise ValueError(
+            f"class_weight must be 'balanced', a dict or None; got {weight!r}"
+        )
 
     def _fit_mixture(self, X):
         """Mixture parameters on all training segments, then the threshold."""

@@ -31,6 +31,9 @@ class DualNetLoss(nn.Module):
         Added to the diagonal of each batch covariance.
     min_error : float, default=0.01
         Floor on the scaled errors in the reconstruction weights.
+    class_weight : array-like of shape (n_classes,), default=None
+        Weight of each class in ``L_CE`` (``None``: all 1). The classifier
+        sets it from its ``class_weight`` parameter.
     stage : {"joint", "autoencoder", "estimation"}, default="joint"
         Which terms carry gradients. The value returned is always the total
         loss, so losses from the two stages of sequential training are
@@ -38,10 +41,16 @@ class DualNetLoss(nn.Module):
     """
 
     def __init__(
-        self, lambda_energy=1e-3, reg_covar=1e-4, min_error=0.01, stage="joint"
+        self,
+        lambda_energy=1e-3,
+        reg_covar=1e-4,
+        min_error=0.01,
+        class_weight=None,
+        stage="joint",
     ):
         super().__init__()
         self.lambda_energy = lambda_energy
+        self.class_weight = class_weight
         self.reg_covar = reg_covar
         self.min_error = min_error
         self.stage = stage
@@ -70,7 +79,12 @@ class DualNetLoss(nn.Module):
         x, sigma = seq[..., 1], seq[..., 2]
         weights = mask.to(x.dtype) / sigma.clamp_min(self.min_error)
         loss_ae = ((x - x_hat) ** 2 * weights).sum() / mask.sum().clamp_min(1)
-        loss_ce = nn.functional.cross_entropy(logits, y_true[star])
+        weight = None
+        if self.class_weight is not None:
+            weight = torch.as_tensor(
+                self.class_weight, dtype=logits.dtype, device=logits.device
+            )
+        loss_ce = nn.functional.cross_entropy(logits, y_true[star], weight=weight)
         gamma = torch.softmax(logits, dim=1)
         phi, mu, cov = gmm_parameters(z, gamma, self.reg_covar)
         loss_gmm = sample_energy(z, phi, mu, cov).mean()

@@ -395,3 +395,57 @@ def test_cosine_schedule_starts_each_call_from_the_optimizer_lr(normalized):
     clf.set_params(max_epochs=2)
     clf.partial_fit(Xtr, ytr)
     np.testing.assert_allclose(clf.history[:, "event_lr"], cos3 + [lr0, lr0 / 2])
+
+
+def test_balanced_class_weight_reaches_the_loss(normalized):
+    X, y = normalized[:2]
+    keep = np.r_[np.flatnonzero(y == "EB"), np.flatnonzero(y == "M")[:5]]
+    clf = DualNetClassifier(
+        **{**TINY_NET, "max_epochs": 1}, class_weight="balanced", train_split=None
+    )
+    clf.fit(X[keep], y[keep])
+    n_eb = int((y == "EB").sum())
+    expected = [(n_eb + 5) / (2 * n_eb), (n_eb + 5) / (2 * 5)]  # n / (K * n_k)
+    np.testing.assert_allclose(clf.class_weight_, expected)
+    np.testing.assert_allclose(clf.criterion_.class_weight, expected)
+    clf.set_params(class_weight={"M": 3.0}).fit(X[keep], y[keep])
+    np.testing.assert_allclose(clf.criterion_.class_weight, [1.0, 3.0])
+    assert DualNetClassifier(**TINY_NET).fit(X, y).criterion_.class_weight is None
+
+
+@pytest.mark.parametrize(
+    "weight, match",
+    [
+        ("uniform", "'balanced', a dict or None"),
+        ({"XX": 2.0}, "not classes: \\['XX'\\]"),
+    ],
+)
+def test_bad_class_weight(normalized, weight, match):
+    X, y = normalized[:2]
+    with pytest.raises(ValueError, match=match):
+        DualNetClassifier(**TINY_NET, class_weight=weight).fit(X, y)
+
+
+def test_class_weight_weights_the_cross_entropy_term():
+    from skdualnet._criterion import DualNetLoss
+
+    gen = torch.Generator().manual_seed(0)
+    n, steps, k = 12, 7, 3
+    logits = torch.randn(n, k, generator=gen)
+    z = torch.randn(n, 4, generator=gen)
+    x_hat = torch.randn(n, steps, generator=gen)
+    star = torch.arange(n) // 2  # two segments per star
+    y = torch.tensor([0, 1, 2, 0, 0, 1])
+    seq = torch.randn(n, steps, 3, generator=gen)
+    seq[..., 2] = 1.0
+    X = {"seq": seq, "mask": torch.ones(n, steps, dtype=torch.bool)}
+    y_pred = (None, logits, z, x_hat, star)
+    weight = [0.5, 2.0, 4.0]
+    for w in (None, weight):
+        loss = DualNetLoss(lambda_energy=0.0, class_weight=w)
+        loss(y_pred, y, X)
+        w_t = None if w is None else torch.tensor(weight)
+        expected = torch.nn.functional.cross_entropy(logits, y[star], weight=w_t)
+        torch.testing.assert_close(loss.last_terms["ce"], expected)
+        ae = ((seq[..., 1] - x_hat) ** 2).mean()
+        torch.testing.assert_close(loss.last_terms["ae"], ae)

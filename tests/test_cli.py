@@ -235,3 +235,60 @@ def test_predict_all_stars_too_short_exits_non_zero(
     out = tmp_path / "pred.csv"
     assert _predict(asassn_folder, tiny_model, out, "--min-obs", "1000") == 2
     assert "no star could be predicted (30 star(s) found" in capsys.readouterr().err
+
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def test_convert_rewrites_a_pickle_model_file_as_data(tmp_path, capsys):
+    import warnings
+
+    from skdualnet._persistence import load_model
+
+    new = tmp_path / "new.skdn"
+    old = os.path.join(DATA, "model_format1_last.skdn")
+    assert main(["convert", old, str(new)]) == 0
+    assert "pickle-based" not in capsys.readouterr().err
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # format 2: no pickle warning
+        model = load_model(new)
+    expected = np.load(os.path.join(DATA, "model_expected.npz"))
+    X, _ = make_light_curves(
+        n_per_class=8, classes=["EB", "M", "RRAB"], n_obs=(40, 60), random_state=0
+    )
+    np.testing.assert_allclose(
+        model.score_samples(X[:10]), expected["score"], rtol=1e-6, atol=1e-12
+    )
+
+
+def test_predict_without_model_uses_the_pretrained_one(
+    asassn_folder, tiny_model, tmp_path, capsys, monkeypatch
+):
+    import skdualnet._pretrained
+    from skdualnet._persistence import load_model
+
+    asked = []
+
+    def pretrained(name="asas"):
+        asked.append(name)
+        return load_model(tiny_model)
+
+    monkeypatch.setattr(skdualnet._pretrained, "pretrained", pretrained)
+    out = tmp_path / "pred.csv"
+    assert main(["predict", str(asassn_folder), "--out", str(out), *TINY[-2:]]) == 0
+    assert asked == ["asas"]
+    err = capsys.readouterr().err
+    assert "no --model given: using the pretrained ASAS-SN model" in err
+    with open(out) as f:
+        assert len(list(csv.DictReader(f))) == 30
+
+
+def test_predict_without_model_or_pretrained_model_says_so(asassn_folder, capsys):
+    import skdualnet
+
+    if os.path.exists(
+        os.path.join(os.path.dirname(skdualnet.__file__), "models", "asas.skdn")
+    ):
+        pytest.skip("skdualnet/models/asas.skdn is installed")
+    assert main(["predict", str(asassn_folder)]) == 2
+    assert "no pretrained model 'asas' is installed" in capsys.readouterr().err

@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.pipeline import make_pipeline
 
 from skdualnet import DualNetClassifier, Normalizer, PhaseFolder, SequenceSegmenter
-from skdualnet._persistence import save_model
+from skdualnet._persistence import _save_pickle as save_model  # format 1
 from skdualnet.datasets import make_light_curves
 
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -1,0 +1,202 @@
+"""Train the model shipped as ``skdualnet.pretrained("asas")`` and write its card.
+
+Loads the shared ASAS folders (combined as in ``table2.py``: chemically
+peculiar stars are novel in both), keeps at most ``--max-per-class`` stars of
+each known class, holds out ``--test-size`` of the known stars by star
+(stratified), estimates every period once, trains the default pipeline
+(``skdualnet._protocol.make_default_model``) on the rest and measures it on
+the held-out known stars and all novel stars, next to the classical peer
+(``peer.py``) on the same split. Writes the model (``--out``, skdualnet's
+pickle-free format) and ``benchmarks/results/pretrained_<name>.{json,md}``:
+accuracy, balanced accuracy, per-class recall with 95 % Wilson intervals,
+novelty AUROC and P/R/F1, wall times, and validation accuracy against
+training time.
+
+Usage::
+
+    python benchmarks/train_pretrained.py \
+        ../shared/data/asas_acvs+../shared/data/asas_richards2012 \
+        --max-per-class 800 --epochs 30 --out skdualnet/models/asas.skdn
+"""
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+from peer import evaluate_peer, peer_features, wilson_interval
+from sklearn.model_selection import train_test_split
+from table2 import NOVEL, _cap_per_class, _load
+
+from skdualnet import PhaseFolder
+from skdualnet._persistence import save_model
+from skdualnet._protocol import evaluate_split, make_default_model
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+
+
+def cpu_model():
+    """``lscpu`` model name and the flags that matter for torch on a CPU."""
+    try:
+        text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    except OSError:
+        return platform.processor()
+    info = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    flags = info.get("Flags", "").split()
+    wanted = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
+    return {
+        "model": info.get("Model name", "").strip(),
+        "cores": os.cpu_count(),
+        "flags": [f for f in wanted if f in flags],
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data", help="folder, or folders joined by '+'")
+    parser.add_argument("--max-per-class", type=int, default=800)
+    parser.add_argument("--test-size", type=float, default=0.2)
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--n-obs", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", required=True, help="model file to write")
+    parser.add_argument("--name", default="asas")
+    args = parser.parse_args(argv)
+    command = "python benchmarks/train_pretrained.py " + shlex.join(
+        argv if argv is not None else sys.argv[1:]
+    )
+    t_start = time.perf_counter()
+    X, y, data_name = _load(SimpleNamespace(data=args.data, format="auto", band=None))
+    keep = _cap_per_class(y, args.max_per_class, args.seed)
+    X, y = X[keep], y[keep]
+    counts = dict(zip(*np.unique(y, return_counts=True)))
+    print(f"{data_name}: {len(y)} stars kept: {counts}", flush=True)
+    novel_mask = np.isin(y, NOVEL)
+    known, novel = np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
+    train, test = train_test_split(
+        known, test_size=args.test_size, stratify=y[known], random_state=args.seed
+    )
+
+    t0 = time.perf_counter()
+    folded = PhaseFolder().fit_transform(X)
+    period_seconds = time.perf_counter() - t0
+    X = X.replace(
+        period=folded.period,
+        period_flag=folded.period_flag,
+        period_power=folded.period_power,
+    )
+    print(f"periods: {period_seconds:.0f} s", flush=True)
+
+    model = make_default_model(
+        n_obs=args.n_obs, max_epochs=args.epochs, random_state=args.seed
+    )
+    deep = evaluate_split(
+        model, X, y, train, test, novel, random_state=args.seed, keep=True
+    )
+    fitted = deep.pop("_objects")["model"]
+    clf = fitted[-1]
+    print(
+        f"skdualnet: accuracy {deep['estimation_network']['accuracy']:.3f}, "
+        f"balanced {deep['estimation_network']['balanced_accuracy']:.3f}, "
+        f"novelty AUROC {deep['novelty'].get('auroc', float('nan')):.3f}, "
+        f"fit {deep['fit_seconds']:.0f} s",
+        flush=True,
+    )
+    t1 = time.perf_counter()
+    F = peer_features(X)[0]
+    peer = evaluate_peer(F, y, train, test, novel, random_state=args.seed)
+    peer_seconds = time.perf_counter() - t1
+
+    curve, elapsed = [], 0.0
+    for row in clf.history:
+        elapsed += row["dur"]
+        curve.append(
+            {"epoch": row["epoch"], "seconds": elapsed, "valid_acc": row["valid_acc"]}
+        )
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    save_model(fitted, args.out)
+    size = os.path.getsize(args.out)
+
+    def recall_table(report):
+        cm = np.asarray(report["confusion_matrix"])
+        return {
+            c: {
+                "recall": float(cm[i, i] / max(cm[i].sum(), 1)),
+                "n": int(cm[i].sum()),
+                "wilson95": list(wilson_interval(cm[i, i], cm[i].sum())),
+            }
+            for i, c in enumerate(report["labels"])
+        }
+
+    result = {
+        "command": command,
+        "data": data_name,
+        "cpu": cpu_model(),
+        "torch_threads": torch.get_num_threads(),
+        "classes": counts,
+        "n_train": int(len(train)),
+        "n_test": int(len(test)),
+        "n_novel": int(len(novel)),
+        "period_search_seconds": period_seconds,
+        "fit_seconds": deep["fit_seconds"],
+        "peer_seconds": peer_seconds,
+        "total_seconds": time.perf_counter() - t_start,
+        "model_file": os.path.relpath(args.out),
+        "model_bytes": size,
+        "skdualnet": deep,
+        "skdualnet_recall": recall_table(deep["estimation_network"]),
+        "peer": peer,
+        "valid_acc_vs_seconds": curve,
+    }
+    os.makedirs(RESULTS, exist_ok=True)
+    base = os.path.join(RESULTS, f"pretrained_{args.name}")
+    with open(base + ".json", "w") as f:
+        json.dump(result, f, indent=1, default=float)
+    with open(base + ".md", "w") as f:
+        f.write(model_card(result) + "\n")
+    print(model_card(result))
+
+
+def model_card(r):
+    """Markdown summary of a training run (the docs' model card quotes it)."""
+    en, nov = r["skdualnet"]["estimation_network"], r["skdualnet"]["novelty"]
+    lines = [
+        f"## Pretrained model `{r['model_file']}`",
+        "",
+        f"Command: `{r['command']}`",
+        "",
+        f"- data: {r['data']}; stars per class: {r['classes']}",
+        f"- split by star (stratified): {r['n_train']} training, {r['n_test']} "
+        f"held-out known, {r['n_novel']} novel stars (never trained on)",
+        f"- CPU: {r['cpu']}, {r['torch_threads']} torch threads; period search "
+        f"{r['period_search_seconds']:.0f} s, training {r['fit_seconds']:.0f} s",
+        f"- file size: {r['model_bytes'] / 1024:.0f} KiB",
+        "",
+        "| held-out stars | skdualnet | classical peer (same split) |",
+        "|---|---|---|",
+        f"| accuracy | {en['accuracy']:.3f} | "
+        f"{r['peer']['headline']['accuracy']:.3f} |",
+        f"| balanced accuracy | {en['balanced_accuracy']:.3f} | "
+        f"{r['peer']['headline']['balanced_accuracy']:.3f} |",
+        f"| novelty AUROC | {nov.get('auroc', float('nan')):.3f} | "
+        f"{r['peer']['headline']['novelty'].get('auroc', float('nan')):.3f} "
+        f"({r['peer']['best']}, max probability) |",
+        "",
+        "Per-class recall of skdualnet (95 % Wilson interval):",
+        "",
+    ]
+    for c, v in r["skdualnet_recall"].items():
+        lo, hi = v["wilson95"]
+        lines.append(f"- {c}: {v['recall']:.3f} [{lo:.2f}, {hi:.2f}] (n={v['n']})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
