@@ -8,6 +8,7 @@ from ._classifier import DualNetClassifier
 from ._features import LightCurveFeatures
 from ._normalization import Normalizer
 from ._periodogram import estimate_period
+from ._persistence import load_model, save_model
 from ._phase_folding import PhaseFolder
 from ._pretrained import pretrained
 from ._segmentation import SequenceSegmenter
@@ -24,5 +25,7 @@ __all__ = [
     "SequenceSegmenter",
     "__version__",
     "estimate_period",
+    "load_model",
     "pretrained",
+    "save_model",
 ]

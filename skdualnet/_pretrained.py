@@ -25,13 +25,15 @@ def pretrained(name="asas"):
     The model is a Pipeline (front end and
     :class:`~skdualnet.DualNetClassifier`) stored in
     ``skdualnet/models/<name>.skdn`` in the format of
-    ``skdualnet._persistence.save_model``: arrays and JSON, loaded without
+    :func:`~skdualnet.save_model`: arrays and JSON, loaded without
     unpickling.
 
     Parameters
     ----------
     name : str, default="asas"
-        Which model: ``"asas"`` is trained on ASAS-SN variable stars.
+        Which model: ``"asas"`` is trained on the ASAS V-band light curves
+        of the ACVS and Richards et al. (2012) sets, eight superclasses (see
+        the model card in the user guide).
 
     Returns
     -------

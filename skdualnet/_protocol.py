@@ -8,6 +8,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
 
 from ._classifier import DualNetClassifier
+from ._features import LightCurveFeatures
 from ._normalization import Normalizer
 from ._phase_folding import PhaseFolder
 from ._report import classification_report_dict, novelty_metrics
@@ -16,14 +17,25 @@ from ._segmentation import SequenceSegmenter
 __all__ = ["evaluate_split", "make_default_model", "run_protocol"]
 
 
-def make_default_model(n_obs=200, **classifier_params):
-    """The front end and classifier as a Pipeline, with skdualnet's defaults."""
-    return make_pipeline(
-        PhaseFolder(),
+def make_default_model(n_obs=200, *, features=True, **classifier_params):
+    """The front end and classifier as a Pipeline, with skdualnet's defaults.
+
+    ``PhaseFolder() -> LightCurveFeatures() -> SequenceSegmenter(n_obs) ->
+    Normalizer() -> DualNetClassifier(**classifier_params)``; with
+    ``features=False`` the paper's pipeline, without the classical shape
+    statistics (on 1,922 ASAS ACVS stars they raised the test accuracy from
+    0.83 to 0.88 and the novelty AUROC from 0.82 to 0.91, together with
+    balanced class weights; ``benchmarks/results/levers_acvs.md``).
+    """
+    steps = [PhaseFolder()]
+    if features:
+        steps.append(LightCurveFeatures())
+    steps += [
         SequenceSegmenter(n_obs=n_obs),
         Normalizer(),
         DualNetClassifier(**classifier_params),
-    )
+    ]
+    return make_pipeline(*steps)
 
 
 def evaluate_split(

@@ -410,7 +410,8 @@ def test_balanced_class_weight_reaches_the_loss(normalized):
     np.testing.assert_allclose(clf.criterion_.class_weight, expected)
     clf.set_params(class_weight={"M": 3.0}).fit(X[keep], y[keep])
     np.testing.assert_allclose(clf.criterion_.class_weight, [1.0, 3.0])
-    assert DualNetClassifier(**TINY_NET).fit(X, y).criterion_.class_weight is None
+    unweighted = DualNetClassifier(**TINY_NET, class_weight=None).fit(X, y)
+    assert unweighted.criterion_.class_weight is None
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,13 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdualnet import DualNetClassifier, Normalizer, PhaseFolder, SequenceSegmenter
+from skdualnet import (
+    DualNetClassifier,
+    LightCurveFeatures,
+    Normalizer,
+    PhaseFolder,
+    SequenceSegmenter,
+)
 
 from .conftest import TINY_NET
 
@@ -58,6 +64,7 @@ def _expected_failed_checks(estimator):
 @parametrize_with_checks(
     [
         PhaseFolder(),
+        LightCurveFeatures(),
         SequenceSegmenter(n_obs=8, min_obs=2),
         Normalizer(),
         DualNetClassifier(**{**TINY_NET, "max_epochs": 2}),
