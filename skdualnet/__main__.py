@@ -11,20 +11,65 @@ import re
 import sys
 import time
 import warnings
+from types import MappingProxyType
 
 import numpy as np
+
+from ._progress import estimate_fit_seconds, format_seconds, progress
 
 __all__ = ["main"]
 
 NOVEL_LABELS = ("VAR", "novel")
 
+# Sizes of `skdualnet demo`. --full is today's protocol, the one of the
+# README's figures (max_epochs None: the classifier's default). The fast
+# default halves the stars and the epochs, so that training takes about a
+# quarter of --full's time. Not yet timed at these sizes: time `skdualnet
+# demo` and `skdualnet demo --full` on an idle machine, then adjust them here
+# (and in the README and the user guide).
+_DEMO_FULL = MappingProxyType({"n_per_class": 150, "n_novel": 150, "max_epochs": None})
+_DEMO_FAST = MappingProxyType({"n_per_class": 75, "n_novel": 75, "max_epochs": 30})
 
-def _log(msg):
-    print(f"[skdualnet {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+class _Console:
+    """Informational lines on standard error; none at all with ``--quiet``.
+
+    Errors are not informational: ``main`` prints them whatever ``quiet``.
+    """
+
+    def __init__(self, quiet=False):
+        self.quiet = quiet
+
+    def log(self, msg):
+        """A time-stamped line."""
+        if not self.quiet:
+            stamp = time.strftime("%H:%M:%S")
+            print(f"[skdualnet {stamp}] {msg}", file=sys.stderr, flush=True)
+
+    def summary(self, command, rows):
+        """The at-a-glance summary at the end of ``command``: (label, text) rows."""
+        if not self.quiet:
+            lines = [f"skdualnet {command}: summary"]
+            lines += [f"  {label + ':':19s} {text}" for label, text in rows]
+            print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def _verbosity(args):
+    """The ``verbose`` of every estimator and loader: 0 with ``--quiet``."""
+    return 0 if args.quiet else int(args.verbose)
+
+
+def _set_verbose(model, verbose):
+    """Set ``verbose`` on every step of ``model`` that has one (not the Pipeline's)."""
+    steps = [step for _, step in model.steps] if hasattr(model, "steps") else [model]
+    for step in steps:
+        if hasattr(step, "get_params") and "verbose" in step.get_params(deep=False):
+            step.set_params(verbose=verbose)
+    return model
 
 
 def _classifier_params(args):
-    params = {"random_state": args.seed, "verbose": int(args.verbose)}
+    params = {"random_state": args.seed, "verbose": _verbosity(args)}
     if args.epochs is not None:
         params["max_epochs"] = args.epochs
     if getattr(args, "embedding_size", None) is not None:
@@ -51,27 +96,32 @@ def detect_format(folder):
     return "asassn"
 
 
-def load_folder(folder, fmt="auto", band=None, on_error="skip", min_obs=200):
-    """Load ``(X, y)`` from a folder in one of the supported formats."""
+def load_folder(
+    folder, fmt="auto", band=None, on_error="skip", min_obs=200, *, verbose=0
+):
+    """Load ``(X, y)`` from a folder in one of the supported formats.
+
+    ``verbose`` is the loader's: 1 shows a progress bar on standard error
+    when it is a terminal, 2 always, 0 never.
+    """
     from . import datasets
 
     if not os.path.isdir(folder):
         raise SystemExit(f"skdualnet: {folder}: no such folder")
     fmt = detect_format(folder) if fmt == "auto" else fmt
+    opts = {"on_error": on_error, "verbose": verbose}
     if fmt == "richards2012":
-        return datasets.load_asas_richards2012(folder, on_error=on_error)
+        return datasets.load_asas_richards2012(folder, **opts)
     if fmt == "acvs":
-        return datasets.load_asas_acvs(folder, on_error=on_error)
+        return datasets.load_asas_acvs(folder, **opts)
     if fmt == "eros1":
-        return datasets.load_eros1_lmc(folder, band=band or "r", on_error=on_error)
+        return datasets.load_eros1_lmc(folder, band=band or "r", **opts)
     if fmt == "s82":
-        return datasets.load_s82_rrlyrae(folder, band=band or "g", on_error=on_error)
-    return datasets.load_asassn(
-        folder, band=band or "V", on_error=on_error, min_obs=min_obs
-    )
+        return datasets.load_s82_rrlyrae(folder, band=band or "g", **opts)
+    return datasets.load_asassn(folder, band=band or "V", min_obs=min_obs, **opts)
 
 
-def load_folder_reporting(folder, fmt="auto", band=None, min_obs=200):
+def load_folder_reporting(folder, fmt="auto", band=None, min_obs=200, *, verbose=0):
     """``load_folder`` with ``on_error="skip"``, returning the skipped stars.
 
     Returns ``(X, y, skipped)``: ``skipped`` maps each star the loader left
@@ -86,7 +136,9 @@ def load_folder_reporting(folder, fmt="auto", band=None, min_obs=200):
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         try:
-            X, y = load_folder(folder, fmt, band, on_error="skip", min_obs=min_obs)
+            X, y = load_folder(
+                folder, fmt, band, on_error="skip", min_obs=min_obs, verbose=verbose
+            )
         except ValueError as exc:
             skipped[None] = str(exc)
     for w in record:
@@ -99,10 +151,10 @@ def load_folder_reporting(folder, fmt="auto", band=None, min_obs=200):
     return X, y, skipped
 
 
-def report_skipped(skipped, n_total, where=None, limit=20):
+def report_skipped(skipped, n_total, where=None, limit=20, *, quiet=False):
     """Print the skipped stars (id: reason) on standard error."""
     rows = [(star, why) for star, why in skipped.items() if star is not None]
-    if not rows:
+    if not rows or quiet:
         return
     also = f" (listed in {where} with status=skipped)" if where else ""
     print(
@@ -113,6 +165,75 @@ def report_skipped(skipped, n_total, where=None, limit=20):
         print(f"  {star}: {why}", file=sys.stderr)
     if len(rows) > limit:
         print(f"  ... and {len(rows) - limit} more", file=sys.stderr)
+
+
+# Kinds of reasons a star is skipped, for the summary: (pattern, kind), the
+# first match wins; other reasons are counted by their own text, shortened.
+_REASON_KINDS = (
+    (r"no light.curve|no lightcurves/|no table1/|file not found", "no light curve"),
+    (r"fewer than --min-obs", "fewer than --min-obs observations"),
+    (r"fewer than min_obs", "too few observations for the model"),
+    (r"cannot estimate a period", "period search failed"),
+    (
+        r"no usable observation|no valid .*magnitude|no observation with a finite",
+        "no usable observation",
+    ),
+    (
+        r"corrupt|not a UTF-8|NUL bytes|cannot parse|cannot read|empty file|header"
+        r"|expected \d+ columns|not numeric",
+        "unreadable light curve",
+    ),
+    (r"has \d+ fields|not valid CSV|truncated row", "malformed catalogue row"),
+    (r"unknown (type|RR Lyrae type)", "unknown type"),
+    (r"non-finite", "non-finite values"),
+)
+
+
+def _reason_kind(why):
+    """Short kind of a skip reason (``"unreadable light curve"``, ...)."""
+    for pattern, kind in _REASON_KINDS:
+        if re.search(pattern, why):
+            return kind
+    text = why.rsplit(": ", 1)[-1]  # drop file / line prefixes
+    text = re.sub(r"\d+(\.\d+)?", "N", text)
+    return text if len(text) <= 50 else text[:47] + "..."
+
+
+def _count_kinds(reasons):
+    """``"2 unreadable light curve, 1 no light curve"``, most frequent first."""
+    counts = {}
+    for why in reasons:
+        kind = _reason_kind(why)
+        counts[kind] = counts.get(kind, 0) + 1
+    order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{n} {kind}" for kind, n in order)
+
+
+def _skipped_text(n_skipped, reasons):
+    """``"4 skipped (2 unreadable light curve, ...)"``."""
+    if not n_skipped:
+        return "0 skipped"
+    return f"{n_skipped} skipped ({_count_kinds(reasons)})"
+
+
+def _periods_text(X):
+    """Periods searched and flagged as likely aliases, from PhaseFolder's output."""
+    if X is None or X.period_power is None:
+        return "none estimated (no PhaseFolder in the model)"
+    searched = np.isfinite(X.period_power)
+    n_flag = int(np.asarray(X.period_flag, bool)[searched].sum())
+    return (
+        f"{int(searched.sum())} estimated by the period search, {n_flag} flagged "
+        "as likely aliases (period_flag)"
+    )
+
+
+def _counts_text(labels, classes=None):
+    """``"EB 10, M 8, RRAB 8"`` (every class of ``classes``, 0 included)."""
+    names, counts = np.unique(np.asarray(labels).astype(str), return_counts=True)
+    found = dict(zip(names.tolist(), counts.tolist()))
+    keys = [str(c) for c in classes] if classes is not None else sorted(found)
+    return ", ".join(f"{c} {found.get(c, 0)}" for c in keys)
 
 
 _STAR_PREFIX = re.compile(r"^star \d+( \(id .*?\))?: ")
@@ -138,11 +259,16 @@ def _predict_per_star(front, clf, X):
         return (rows, *run(X), {})
     except ValueError:
         pass
+    from sklearn.base import clone
+
     problems = {}
     # The front end alone finds the culprits: the network is not run per star.
-    for i in rows:
+    # One bar for the whole search, none per star.
+    alone = _set_verbose(clone(front), 0)
+    verbose = max([getattr(step, "verbose", 0) for _, step in front.steps] or [0])
+    for i in progress(rows, desc="checking stars one by one", verbose=verbose):
         try:
-            front.transform(X[[i]])
+            alone.transform(X[[i]])
         except ValueError as exc:
             problems[int(i)] = _STAR_PREFIX.sub("", str(exc))
     rows = np.array([i for i in rows if i not in problems], dtype=int)
@@ -152,7 +278,7 @@ def _predict_per_star(front, clf, X):
 
 
 # ------------------------------------------------------------------ reports
-def _write_outputs(result, out_dir, title):
+def _write_outputs(result, out_dir, title, console, note=None):
     from ._report import (
         format_report,
         plot_confusion_matrix,
@@ -164,18 +290,23 @@ def _write_outputs(result, out_dir, title):
     fold = result["folds"][0]
     objects = fold.pop("_objects", None)
     text = format_report(fold)
+    if note:
+        text += "\n\n" + note
     print(f"\n{title}\n" + "=" * len(title))
     print(text)
     print(f"(training took {fold['fit_seconds']:.0f} s)")
     with open(os.path.join(out_dir, "report.txt"), "w") as f:
         f.write(title + "\n" + text + "\n")
+    document = {"folds": [fold], "summary": result["summary"]}
+    if note:
+        document["note"] = note
     with open(os.path.join(out_dir, "report.json"), "w") as f:
-        json.dump({"folds": [fold], "summary": result["summary"]}, f, indent=2)
+        json.dump(document, f, indent=2)
     written = ["report.txt", "report.json"]
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        _log("matplotlib is not installed: no figures (pip install matplotlib)")
+        console.log("matplotlib is not installed: no figures (pip install matplotlib)")
         return written
     plot_confusion_matrix(fold, os.path.join(out_dir, "confusion_matrix.png"))
     if objects is not None:
@@ -207,21 +338,149 @@ def _write_outputs(result, out_dir, title):
         )
         written += ["energy_histogram.png", "reconstructions.png"]
     written.append("confusion_matrix.png")
-    _log(f"wrote {', '.join(written)} to {out_dir}/")
+    console.log(f"wrote {', '.join(written)} to {out_dir}/")
     return written
 
 
+# ------------------------------------------------------- plans and estimates
+def _plan_text(clf, estimate, n_stars, n_obs):
+    """What training will do and about how long it takes, in one line."""
+    device = clf.device or "cpu"
+    what = (
+        f"training on {n_stars} stars ({estimate.n_sequences} sequences of up to "
+        f"{n_obs} observations), {estimate.epochs} epochs of {clf.batch_size}-star "
+        f"batches on {device}"
+    )
+    return (
+        f"{what}: estimated {format_seconds(estimate.seconds)} (timed on 3 batches "
+        "of these stars on this machine; a rough figure)"
+    )
+
+
+def _announce_training(clf, X, y, n_obs, console):
+    """Log the training plan and its estimated duration (skipped with --quiet)."""
+    if console.quiet:
+        return
+    try:
+        estimate = estimate_fit_seconds(clf, X, y)
+    except (ValueError, RuntimeError) as exc:  # an estimate never stops training
+        console.log(f"training on {len(X)} stars (no time estimate: {exc})")
+        return
+    console.log(_plan_text(clf, estimate, len(X), n_obs))
+
+
+def _announce_protocol(model, X, y, novel_labels, n_obs, console, test_size=0.2):
+    """Log what ``run_protocol`` will do and estimate its training time.
+
+    The front end and the classifier are timed on a random sample of the
+    known stars (4 batches), then scaled to the training split.
+    """
+    from sklearn.base import clone
+
+    if console.quiet:
+        return
+    y = np.asarray(y)
+    known = np.flatnonzero(~np.isin(y, list(novel_labels)))
+    n_test = int(np.ceil(test_size * len(known)))
+    n_train, n_novel = len(known) - n_test, len(y) - len(known)
+    n_search = int((~np.isfinite(X.period)).sum())
+    console.log(
+        f"protocol: {n_train} training, {n_test} test and {n_novel} novel stars, "
+        f"split by star; front end: period search for {n_search} star(s) without "
+        f"a period, shape features, sequences of {n_obs} observations"
+    )
+    clf = model[-1]
+    rng = np.random.default_rng(0)
+    sample = rng.choice(known, size=min(len(known), 4 * clf.batch_size), replace=False)
+    try:
+        start = time.perf_counter()
+        Xs = _set_verbose(clone(model[:-1]), 0).fit_transform(X[sample], y[sample])
+        front_per_star = (time.perf_counter() - start) / len(sample)
+        estimate = estimate_fit_seconds(
+            clf, Xs, y[sample], n_stars=n_train, classes=np.unique(y[known])
+        )
+    except (ValueError, RuntimeError) as exc:  # an estimate never stops training
+        console.log(f"no time estimate ({exc})")
+        return
+    # run_protocol transforms the training stars twice (fit, random forest)
+    front = front_per_star * (2 * n_train + n_test + n_novel)
+    console.log(
+        _plan_text(clf, estimate, n_train, n_obs)
+        + f"; front end estimated {format_seconds(front)} in all"
+    )
+
+
 # ----------------------------------------------------------------- commands
+def _demo_settings(args):
+    """Sizes of a demo run: --quick, the fast default or --full, then overrides.
+
+    Returns a dict with ``n_per_class``, ``n_novel``, ``max_epochs`` (``None``:
+    the classifier's default), ``n_obs_range``, ``n_obs``, ``net`` (extra
+    classifier parameters) and ``note`` (what the report says was traded).
+    """
+    from ._classifier import DualNetClassifier
+
+    default_epochs = DualNetClassifier().max_epochs
+    full = _DEMO_FULL
+    if args.quick:
+        mode = "quick"
+        sizes = {"n_per_class": 12, "n_novel": 12, "max_epochs": 3}
+        sizes.update(n_obs_range=(40, 80), n_obs=40)
+        sizes["net"] = {
+            "module__hidden_size": 16,
+            "module__embedding_size": 8,
+            "lr": 1e-2,
+        }
+    else:
+        mode = "full" if args.full else "fast"
+        sizes = dict(full if args.full else _DEMO_FAST)
+        sizes.update(n_obs_range=(200, 600), n_obs=args.n_obs, net={})
+    overrides = {
+        "n_per_class": args.n_per_class,
+        "n_novel": args.n_novel,
+        "max_epochs": args.epochs,
+    }
+    overrides = {key: value for key, value in overrides.items() if value is not None}
+    sizes.update(overrides)
+    epochs = sizes["max_epochs"] or default_epochs
+    full_epochs = full["max_epochs"] or default_epochs
+    n_test = int(np.ceil(0.2 * sizes["n_per_class"]))
+    said = (
+        f"demo settings: {sizes['n_per_class']} stars per class, "
+        f"{sizes['n_novel']} novel stars, {epochs} epochs"
+    )
+    if mode == "quick":
+        note = f"{said} and a tiny network (--quick): a smoke test, not a result."
+    elif overrides:
+        note = (
+            f"{said} (set on the command line; --full: {full['n_per_class']} "
+            f"stars per class, {full_epochs} epochs)."
+        )
+    elif mode == "full":
+        note = f"{said} (--full: the protocol of the README's figures)."
+    else:
+        ratio = full["n_per_class"] * full_epochs / (sizes["n_per_class"] * epochs)
+        note = (
+            f"{said} (the fast default). `skdualnet demo --full` trains on "
+            f"{full['n_per_class']} stars per class for {full_epochs} epochs, "
+            f"about {ratio:.0f}x the training time. Expect a lower accuracy than "
+            f"--full from fewer stars and epochs, and {n_test} test stars per class "
+            f"(instead of {int(np.ceil(0.2 * full['n_per_class']))}) make each "
+            "class's figure noisier."
+        )
+    sizes["note"] = note
+    return sizes
+
+
 def cmd_demo(args):
     from ._protocol import make_default_model, run_protocol
     from ._simulate import KNOWN_CLASSES
     from .datasets import make_light_curves
 
-    n_per_class = 12 if args.quick else args.n_per_class
-    n_novel = 12 if args.quick else args.n_novel
-    n_obs_range = (40, 80) if args.quick else (200, 600)
-    n_obs = 40 if args.quick else args.n_obs
-    _log(
+    console = _Console(args.quiet)
+    sizes = _demo_settings(args)
+    n_per_class, n_novel = sizes["n_per_class"], sizes["n_novel"]
+    console.log(
         f"simulating {n_per_class} stars per class for 8 classes and "
         f"{n_novel} novel (VAR) stars"
     )
@@ -231,49 +490,104 @@ def cmd_demo(args):
     X, y = make_light_curves(
         n_per_class=counts,
         novel_classes=["VAR"],
-        n_obs=n_obs_range,
+        n_obs=sizes["n_obs_range"],
         random_state=args.seed,
     )
-    params = _classifier_params(args)
-    if args.quick:
-        params.update(
-            module__hidden_size=16,
-            module__embedding_size=8,
-            max_epochs=params.get("max_epochs", 3) if args.epochs else 3,
-            lr=1e-2,
-        )
-    model = make_default_model(n_obs=n_obs, **params)
-    _log(f"training on 80% of the known stars, split by star (seed {args.seed})")
+    params = _classifier_params(args) | sizes["net"]
+    if sizes["max_epochs"] is not None:
+        params["max_epochs"] = sizes["max_epochs"]
+    model = make_default_model(n_obs=sizes["n_obs"], **params)
+    _set_verbose(model, _verbosity(args))
+    _announce_protocol(model, X, y, ("VAR",), sizes["n_obs"], console)
     result = run_protocol(
-        model, X, y, novel_labels=("VAR",), random_state=args.seed, keep=True, log=_log
+        model,
+        X,
+        y,
+        novel_labels=("VAR",),
+        random_state=args.seed,
+        keep=True,
+        log=console.log,
     )
-    _write_outputs(result, args.out, "skdualnet demo: simulated stars, 8 classes + VAR")
+    _write_outputs(
+        result,
+        args.out,
+        "skdualnet demo: simulated stars, 8 classes + VAR",
+        console,
+        note=sizes["note"],
+    )
     return 0
 
 
-def _load_labelled(args):
-    """Load a training folder, reporting skipped stars on standard error."""
+def _load_labelled(args, console):
+    """Load a training folder, reporting skipped stars on standard error.
+
+    Returns ``(X, y, skipped)``, ``skipped`` as from
+    :func:`load_folder_reporting`.
+    """
     X, y, skipped = load_folder_reporting(
-        args.data, args.format, args.band, min_obs=args.min_obs
+        args.data,
+        args.format,
+        args.band,
+        min_obs=args.min_obs,
+        verbose=_verbosity(args),
     )
     n_skipped = sum(star is not None for star in skipped)
-    report_skipped(skipped, n_skipped + (0 if X is None else len(X)))
+    report_skipped(
+        skipped, n_skipped + (0 if X is None else len(X)), quiet=console.quiet
+    )
     if X is None:
         raise ValueError(skipped[None])
-    return X, y
+    return X, y, skipped
 
 
 def cmd_fit(args):
     from ._persistence import save_model
     from ._protocol import make_default_model
 
-    X, y = _load_labelled(args)
+    console = _Console(args.quiet)
+    X, y, skipped = _load_labelled(args, console)
     known = ~np.isin(y, NOVEL_LABELS)
-    _log(f"loaded {len(y)} stars; training on {known.sum()} of known classes")
+    X_known, y_known = X[known], y[known]
+    n_search = int((~np.isfinite(X_known.period)).sum())
+    console.log(
+        f"loaded {len(y)} stars; training on {known.sum()} of known classes "
+        f"({_counts_text(y_known)}); front end: period search for {n_search} "
+        f"star(s) without a catalogue period, shape features, sequences of "
+        f"{args.n_obs} observations"
+    )
     model = make_default_model(n_obs=args.n_obs, **_classifier_params(args))
-    model.fit(X[known], y[known])
-    save_model(model, args.model)
-    _log(f"saved model to {args.model}")
+    _set_verbose(model, _verbosity(args))
+    # model.fit, step by step: the front end's output gives the estimate and
+    # the summary's period counts without a second period search.
+    front, clf = model[:-1], model[-1]
+    Xt = front.fit_transform(X_known, y_known)
+    _announce_training(clf, Xt, y_known, args.n_obs, console)
+    start = time.perf_counter()
+    clf.fit(Xt, y_known)
+    seconds = time.perf_counter() - start
+    # verbosity is this run's, not the model's: saved models are silent
+    save_model(_set_verbose(model, 0), args.model)
+    reasons = [why for star, why in skipped.items() if star is not None]
+    trained = _counts_text(y_known, clf.classes_)
+    if len(y_known) < len(y):
+        trained += f" ({len(y) - len(y_known)} stars labelled VAR or novel left out)"
+    last = clf.history[-1]
+    valid = (
+        f", last epoch valid_acc {last['valid_acc']:.3f}" if "valid_acc" in last else ""
+    )
+    console.summary(
+        "fit",
+        [
+            ("stars read", f"{len(y)} read, {_skipped_text(len(reasons), reasons)}"),
+            ("periods", _periods_text(Xt)),
+            ("trained on", f"{len(y_known)} stars: {trained}"),
+            (
+                "training",
+                f"{len(clf.history)} epochs in {format_seconds(seconds)}{valid}",
+            ),
+            ("model", str(args.model)),
+        ],
+    )
     return 0
 
 
@@ -281,20 +595,24 @@ def cmd_predict(args):
     from ._persistence import load_model
     from ._pretrained import pretrained
 
+    console = _Console(args.quiet)
+    verbose = _verbosity(args)
     if args.model is None:
-        print(
-            "skdualnet: no --model given: using the pretrained ASAS-SN model "
-            "(skdualnet.pretrained('asas'))",
-            file=sys.stderr,
+        console.log(
+            "no --model given: using the pretrained ASAS-SN model "
+            "(skdualnet.pretrained('asas'))"
         )
         model = pretrained("asas")
     else:
         model = load_model(args.model)
+    _set_verbose(model, verbose)
     if not os.path.isdir(args.data):
         raise SystemExit(f"skdualnet: {args.data}: no such folder")
     fmt = detect_format(args.data) if args.format == "auto" else args.format
     # the --min-obs cut is applied here, so that its stars are listed too
-    X, _, skipped = load_folder_reporting(args.data, fmt, args.band, min_obs=None)
+    X, _, skipped = load_folder_reporting(
+        args.data, fmt, args.band, min_obs=None, verbose=verbose
+    )
     problems = {}
     if X is not None and fmt == "asassn" and args.min_obs is not None:
         for i, curve in enumerate(X.curves):
@@ -305,6 +623,7 @@ def cmd_predict(args):
                 )
     front, clf = model[:-1], model[-1]
     rows = np.zeros(0, dtype=int)
+    Xn = None
     if X is not None:
         keep = np.array([i for i in range(len(X)) if i not in problems], dtype=int)
         if len(keep):
@@ -364,17 +683,29 @@ def cmd_predict(args):
     all_skipped = {star: why for star, why in skipped.items() if star is not None}
     all_skipped.update({ids[i]: why for i, why in sorted(problems.items())})
     where = "the output" if args.out == "-" else args.out
-    report_skipped(all_skipped, n_total, where)
+    report_skipped(all_skipped, n_total, where, quiet=console.quiet)
     if len(rows) == 0:
         raise ValueError(
             f"{args.data}: no star could be predicted ({n_total} star(s) found, "
             "all skipped" + (f"; {skipped[None]}" if None in skipped else "") + ")"
         )
-    if args.out != "-":
-        _log(
-            f"wrote predictions for {len(rows)} stars ({len(all_skipped)} skipped) "
-            f"to {args.out}"
-        )
+    labels = clf.classes_[proba.argmax(axis=1)]
+    n_novel = int((score < clf.offset_).sum())
+    skipped_text = _skipped_text(len(all_skipped), list(all_skipped.values()))
+    console.summary(
+        "predict",
+        [
+            ("stars read", f"{n_total} found, {len(rows)} predicted, {skipped_text}"),
+            ("periods", _periods_text(Xn)),
+            ("classes predicted", _counts_text(labels, clf.classes_)),
+            (
+                "novel",
+                f"{n_novel} of {len(rows)} predicted stars (novelty_score below "
+                f"the model's threshold offset_ = {clf.offset_:.5g})",
+            ),
+            ("predictions", "standard output" if args.out == "-" else args.out),
+        ],
+    )
     return 0
 
 
@@ -386,19 +717,21 @@ def cmd_convert(args):
         warnings.filterwarnings("ignore", "(?s).*pickle-based model file")
         model = load_model(args.old)
     save_model(model, args.new)
-    _log(f"converted {args.old} to {args.new} (arrays and JSON, no pickle)")
+    _Console(args.quiet).log(
+        f"converted {args.old} to {args.new} (arrays and JSON, no pickle)"
+    )
     return 0
 
 
 def cmd_evaluate(args):
     from ._protocol import make_default_model, run_protocol
 
-    X, y = _load_labelled(args)
-    _log(
-        f"loaded {len(y)} stars: "
-        + ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True)))
-    )
+    console = _Console(args.quiet)
+    X, y, _ = _load_labelled(args, console)
+    console.log(f"loaded {len(y)} stars: {_counts_text(y)}")
     model = make_default_model(n_obs=args.n_obs, **_classifier_params(args))
+    _set_verbose(model, _verbosity(args))
+    _announce_protocol(model, X, y, NOVEL_LABELS, args.n_obs, console)
     result = run_protocol(
         model,
         X,
@@ -406,14 +739,21 @@ def cmd_evaluate(args):
         novel_labels=NOVEL_LABELS,
         random_state=args.seed,
         keep=True,
-        log=_log,
+        log=console.log,
     )
-    _write_outputs(result, args.out, f"skdualnet evaluate: {args.data}")
+    _write_outputs(result, args.out, f"skdualnet evaluate: {args.data}", console)
     return 0
 
 
 def build_parser():
     """The argument parser of the ``skdualnet`` command."""
+    from ._classifier import DualNetClassifier
+
+    full_epochs = _DEMO_FULL["max_epochs"] or DualNetClassifier().max_epochs
+    fast, full = _DEMO_FAST, dict(_DEMO_FULL, max_epochs=full_epochs)
+    ratio = (
+        full["n_per_class"] * full_epochs / (fast["n_per_class"] * fast["max_epochs"])
+    )
     parser = argparse.ArgumentParser(
         prog="skdualnet",
         description="Classify variable-star light curves and flag novel stars "
@@ -421,7 +761,17 @@ def build_parser():
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p, data=True):
+    def quiet(p):
+        p.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="print nothing on standard error but errors (and Python "
+            "warnings): no progress bars, log lines, estimate, skipped-star "
+            "list or summary; no epoch table either",
+        )
+
+    def common(p, data=True, epochs=f"the classifier's, {full_epochs}"):
         if data:
             p.add_argument(
                 "data",
@@ -444,7 +794,7 @@ def build_parser():
             "--epochs",
             type=int,
             default=None,
-            help="training epochs (default: the classifier's)",
+            help=f"training epochs (default: {epochs})",
         )
         p.add_argument(
             "--n-obs",
@@ -460,20 +810,69 @@ def build_parser():
             "--verbose",
             type=int,
             default=1,
-            help="1 prints a line per epoch (default), 0 is silent",
+            help="0: no epoch table and no progress bars; 1 (default): a line "
+            "per epoch on standard output, and progress bars on standard error "
+            "when it is a terminal; 2: the bars even when it is not",
         )
+        quiet(p)
 
-    p = sub.add_parser("demo", help="train and evaluate on simulated stars")
-    common(p, data=False)
-    p.add_argument("--n-per-class", type=int, default=150)
-    p.add_argument("--n-novel", type=int, default=150)
-    p.add_argument("--out", default="skdualnet-demo", help="output folder")
+    estimate = (
+        " Before training it prints what it will do and an estimate of how "
+        "long training takes, timed on 3 batches of the training stars on "
+        "this machine (a fresh copy of the network runs 3 training and 3 "
+        "evaluation steps; the median cost per sequence is scaled to all "
+        "sequences, epochs and validation passes). It is rough: the first "
+        "batches of a process and a busy machine run slower."
+    )
+    p = sub.add_parser(
+        "demo",
+        help="train and evaluate on simulated stars",
+        description="Simulate stars of 8 classes and a novel one, train with "
+        "the paper's protocol (split by star), print a Table-2 style report "
+        "and write figures. The default is a fast run: "
+        f"{fast['n_per_class']} stars per class and {fast['max_epochs']} "
+        f"epochs, about 1/{ratio:.0f} of the training of --full "
+        f"({full['n_per_class']} stars per class, {full_epochs} epochs: the "
+        "protocol of the README's figures); the report says what was traded."
+        + estimate,
+    )
+    common(p, data=False, epochs=f"{fast['max_epochs']}; {full_epochs} with --full")
     p.add_argument(
+        "--n-per-class",
+        type=int,
+        default=None,
+        help=f"stars per known class (default {fast['n_per_class']}; "
+        f"{full['n_per_class']} with --full)",
+    )
+    p.add_argument(
+        "--n-novel",
+        type=int,
+        default=None,
+        help=f"novel (VAR) stars (default {fast['n_novel']}; {full['n_novel']} "
+        "with --full)",
+    )
+    p.add_argument("--out", default="skdualnet-demo", help="output folder")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument(
+        "--full",
+        action="store_true",
+        help=f"today's full protocol: {full['n_per_class']} stars per class, "
+        f"{full_epochs} epochs",
+    )
+    size.add_argument(
         "--quick", action="store_true", help="a tiny run for smoke tests (seconds)"
     )
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("fit", help="train on a labelled data folder")
+    p = sub.add_parser(
+        "fit",
+        help="train on a labelled data folder",
+        description="Train the default pipeline on the known-class stars of a "
+        "labelled folder and save it. At the end it prints a summary on "
+        "standard error: stars read and skipped (reasons counted), periods "
+        "estimated and flagged as likely aliases, the training stars per "
+        "class, and where the model went." + estimate,
+    )
     common(p)
     p.add_argument("--model", required=True, help="model file to write")
     p.set_defaults(func=cmd_fit)
@@ -489,8 +888,12 @@ def build_parser():
         "(fewer than --min-obs observations, too few points for a period "
         "search, ...) gets status 'skipped', empty prediction columns and the "
         "reason in 'problem'; the skipped stars are also listed on standard "
-        "error. The exit status is 0 when at least one star was predicted, "
-        "2 when none could be.",
+        "error. At the end a summary on standard error gives the stars read, "
+        "predicted and skipped (reasons counted), the periods estimated and "
+        "flagged as likely aliases, the stars predicted per class, the stars "
+        "flagged novel at the model's threshold and where the CSV went. The "
+        "exit status is 0 when at least one star was predicted, 2 when none "
+        "could be.",
     )
     p.add_argument("data")
     p.add_argument(
@@ -512,6 +915,14 @@ def build_parser():
         "model, skdualnet.pretrained('asas'))",
     )
     p.add_argument("--out", default="-", help="CSV file (default: standard output)")
+    p.add_argument(
+        "--verbose",
+        type=int,
+        default=1,
+        help="0: no progress bars; 1 (default): progress bars on standard "
+        "error when it is a terminal; 2: even when it is not",
+    )
+    quiet(p)
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser(
@@ -524,9 +935,16 @@ def build_parser():
     )
     p.add_argument("old", help="model file to read")
     p.add_argument("new", help="model file to write")
+    quiet(p)
     p.set_defaults(func=cmd_convert)
 
-    p = sub.add_parser("evaluate", help="the Table-2 report on a labelled folder")
+    p = sub.add_parser(
+        "evaluate",
+        help="the Table-2 report on a labelled folder",
+        description="Train and report with the paper's protocol (split by "
+        "star) on a labelled folder; stars labelled VAR or novel are the novel "
+        "test set." + estimate,
+    )
     common(p)
     p.add_argument("--out", default="skdualnet-evaluate", help="output folder")
     p.set_defaults(func=cmd_evaluate)

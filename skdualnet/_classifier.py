@@ -27,6 +27,7 @@ from ._gru import flush_denormal
 from ._modules import DualNetModule, star_mean
 from ._normalization import Normalizer
 from ._phase_folding import PhaseFolder
+from ._progress import TrainingProgressBar, progress
 from ._segmentation import SequenceSegmenter
 from ._validation import check_light_curves
 
@@ -271,7 +272,10 @@ class DualNetClassifier(NeuralNetClassifier):
         skorch's validation split, over stars. A ``ValidSplit`` without its own
         ``random_state`` is seeded from ``random_state``.
     verbose : int, default=0
-        1 prints skorch's table of losses per epoch.
+        1 prints skorch's table of losses per epoch (on standard output) and
+        shows progress bars on standard error when it is a terminal: the
+        batches of each epoch, and the stars scored by :meth:`predict_all`
+        and :meth:`score_samples`. 2 shows the bars always.
     {random_state}
     **kwargs
         Any other :class:`skorch.NeuralNetClassifier` argument.
@@ -365,6 +369,7 @@ class DualNetClassifier(NeuralNetClassifier):
             ),
             ("stages", SequentialTraining()),
             ("lr_scheduler", CosineLR()),
+            ("progress_bar", TrainingProgressBar()),
             ("print_log", PrintLog()),
         ]
 
@@ -629,6 +634,8 @@ class DualNetClassifier(NeuralNetClassifier):
         parts = {"scores": [], "proba": [], "latent": []}
         # As skorch's predict_proba: identity unless the user sets one.
         nonlin = self._get_predict_nonlinearity()
+        total = len(X) if hasattr(X, "__len__") else None
+        bar = progress(total=total, desc="scoring", verbose=self.verbose)
         for p, _, z, _, star in self.forward_iter(X):
             n_stars = int(star[-1]) + 1
             energy = sample_energy(z.double(), weights, means, cholesky=chol)
@@ -637,6 +644,8 @@ class DualNetClassifier(NeuralNetClassifier):
                 parts["proba"].append(to_numpy(nonlin(p)).astype(np.float64))
             if latent:
                 parts["latent"].append(star_mean(z, star, n_stars).double().numpy())
+            bar.update(n_stars)
+        bar.close()
         out = Bunch(scores=np.concatenate(parts["scores"]))
         if proba:
             p = np.concatenate(parts["proba"])

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ._base import LightCurveTransformer
+from ._progress import VERBOSE_DOC, progress
 
 __all__ = ["FEATURE_NAMES", "LightCurveFeatures"]
 
@@ -153,6 +154,8 @@ class LightCurveFeatures(LightCurveTransformer):
     ----------
     n_harmonics : int, default=4
         Terms of the Fourier fit at the period (twice as many at ``2P``).
+    {verbose}
+        The bar counts the stars.
 
     See Also
     --------
@@ -173,10 +176,12 @@ class LightCurveFeatures(LightCurveTransformer):
 
     _parameter_constraints = {
         "n_harmonics": [Interval(numbers.Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
     }
 
-    def __init__(self, *, n_harmonics=4):
+    def __init__(self, *, n_harmonics=4, verbose=0):
         self.n_harmonics = n_harmonics
+        self.verbose = verbose
 
     def _check_params(self):
         self._validate_params()
@@ -190,7 +195,8 @@ class LightCurveFeatures(LightCurveTransformer):
         rows = np.zeros((len(X), len(FEATURE_NAMES)))
         flag = X.period_flag
         power = X.period_power
-        for i, curve in enumerate(X.curves):
+        curves = progress(X.curves, desc="shape features", verbose=self.verbose)
+        for i, curve in enumerate(curves):
             t, mag, err = curve.T
             rows[i, :-2] = star_features(t, mag, err, X.period[i], self.n_harmonics)
             if power is not None and np.isfinite(power[i]):
@@ -200,3 +206,9 @@ class LightCurveFeatures(LightCurveTransformer):
         rows = np.nan_to_num(rows, nan=0.0, posinf=0.0, neginf=0.0)
         features = rows if X.features is None else np.hstack([X.features, rows])
         return X.replace(features=features)
+
+
+if LightCurveFeatures.__doc__:  # None under python -OO
+    LightCurveFeatures.__doc__ = LightCurveFeatures.__doc__.replace(
+        "{verbose}", VERBOSE_DOC
+    )

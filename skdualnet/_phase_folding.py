@@ -7,6 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import LightCurveTransformer
 from ._periodogram import estimate_period
+from ._progress import VERBOSE_DOC, progress
 
 __all__ = ["PhaseFolder"]
 
@@ -37,6 +38,8 @@ class PhaseFolder(LightCurveTransformer):
         Longest period searched, in days (clipped to the time baseline).
     oversampling : int, default=5
         Frequency-grid oversampling of the period search.
+    {verbose}
+        The bar counts the stars searched.
 
     See Also
     --------
@@ -59,15 +62,23 @@ class PhaseFolder(LightCurveTransformer):
         "min_period": [Interval(numbers.Real, 0, None, closed="neither")],
         "max_period": [Interval(numbers.Real, 0, None, closed="neither")],
         "oversampling": [Interval(numbers.Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
     }
 
     def __init__(
-        self, *, estimate="missing", min_period=0.05, max_period=1000.0, oversampling=5
+        self,
+        *,
+        estimate="missing",
+        min_period=0.05,
+        max_period=1000.0,
+        oversampling=5,
+        verbose=0,
     ):
         self.estimate = estimate
         self.min_period = min_period
         self.max_period = max_period
         self.oversampling = oversampling
+        self.verbose = verbose
 
     def _check_params(self):
         self._validate_params()
@@ -93,7 +104,7 @@ class PhaseFolder(LightCurveTransformer):
                 f"{todo.size} star(s) have no valid period and estimate='never': "
                 f"{names}"
             )
-        for i in todo:
+        for i in progress(todo, desc="period search", verbose=self.verbose):
             t, mag, err = X.curves[i].T
             try:
                 result = estimate_period(
@@ -120,3 +131,7 @@ class PhaseFolder(LightCurveTransformer):
             aux=None,
             stage="folded",
         )
+
+
+if PhaseFolder.__doc__:  # None under python -OO
+    PhaseFolder.__doc__ = PhaseFolder.__doc__.replace("{verbose}", VERBOSE_DOC)

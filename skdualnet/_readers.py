@@ -15,7 +15,8 @@ identifiers in ``X.ids``) and ``y`` as an array of string labels, ready for
 * A survey-agnostic long table (one row per observation):
   :func:`to_long_format` and :func:`from_long_format`.
 
-Only the standard library and numpy are used; pandas is imported lazily, and
+Only the standard library, numpy and skdualnet's progress bars (tqdm) are
+used; pandas is imported lazily, and
 only when a DataFrame is explicitly requested. Nothing here touches the disk at
 import time.
 """
@@ -35,6 +36,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ._progress import VERBOSE_DOC, progress
 from ._validation import check_light_curves
 
 __all__ = [
@@ -801,6 +803,7 @@ def load_asassn(
     on_error="raise",
     return_fine_labels=False,
     return_info=False,
+    verbose=0,
 ):
     """Load an ASAS-SN Variable Stars Database folder as ``(X, y)``.
 
@@ -865,6 +868,8 @@ def load_asassn(
         ``magnitude``, ``min_obs``, ``errors``, ``duplicates``), the total
         number of non-detections dropped and the ``skipped`` stars (star id,
         or catalogue line for a malformed row) with their reasons.
+    %(verbose)s
+        The bar counts the catalogue stars whose light curve is read.
 
     Returns
     -------
@@ -939,7 +944,8 @@ def load_asassn(
     keep &= first
 
     curves, periods, ids, ys, fine = [], [], [], [], []
-    for i in np.flatnonzero(keep):
+    stars = np.flatnonzero(keep)
+    for i in progress(stars, desc=f"reading {folder.name}", verbose=verbose):
         star = cat["ids"][i]
         file_name, names = keys[i]
         if file_name:
@@ -985,7 +991,9 @@ def load_asassn(
 
 
 # ------------------------------------------------- real data: ASAS / Richards
-def _load_asas_folder(folder, mapping, novel_label, on_error, return_fine_labels, what):
+def _load_asas_folder(
+    folder, mapping, novel_label, on_error, return_fine_labels, what, verbose=0
+):
     """Shared reader of the ASAS folders (``classes.csv`` + ``lightcurves.tar.gz``)."""
     _check_on_error(on_error)
     folder = Path(folder)
@@ -1005,12 +1013,17 @@ def _load_asas_folder(folder, mapping, novel_label, on_error, return_fine_labels
             wanted[row[i_id]] = (label, fine)
     arrays, problems = {}, {}
     tar_path = folder / "lightcurves.tar.gz"
+    desc = f"reading {folder.name}"
     try:
-        with tarfile.open(tar_path, "r:gz") as tar:
+        with (
+            tarfile.open(tar_path, "r:gz") as tar,
+            progress(total=len(wanted), desc=desc, verbose=verbose) as bar,
+        ):
             for member in tar:
                 stem = Path(member.name).stem
                 if not member.isfile() or stem not in wanted:
                     continue
+                bar.update()
                 data = tar.extractfile(member).read()
                 try:
                     arr = np.loadtxt(
@@ -1050,6 +1063,7 @@ def load_asas_richards2012(
     novel_label="novel",
     on_error="raise",
     return_fine_labels=False,
+    verbose=0,
 ):
     """Load the ASAS training set of Richards et al. (2012) as ``(X, y)``.
 
@@ -1072,6 +1086,8 @@ def load_asas_richards2012(
     %(on_error)s
     return_fine_labels : bool, default=False
         Also return the original training-set classes of the loaded stars.
+    %(verbose)s
+        The bar counts the light curves read from the archive.
 
     Returns
     -------
@@ -1084,7 +1100,7 @@ def load_asas_richards2012(
     """
     what = f"load_asas_richards2012({folder})"
     return _load_asas_folder(
-        folder, mapping, novel_label, on_error, return_fine_labels, what
+        folder, mapping, novel_label, on_error, return_fine_labels, what, verbose
     )
 
 
@@ -1095,6 +1111,7 @@ def load_asas_acvs(
     novel_label="novel",
     on_error="raise",
     return_fine_labels=False,
+    verbose=0,
 ):
     """Load the ASAS Catalogue of Variable Stars (ACVS) light curves as ``(X, y)``.
 
@@ -1121,6 +1138,8 @@ def load_asas_acvs(
     %(on_error)s
     return_fine_labels : bool, default=False
         Also return the ACVS classes of the loaded stars.
+    %(verbose)s
+        The bar counts the light curves read from the archive.
 
     Returns
     -------
@@ -1138,7 +1157,7 @@ def load_asas_acvs(
     """
     what = f"load_asas_acvs({folder})"
     return _load_asas_folder(
-        folder, mapping, novel_label, on_error, return_fine_labels, what
+        folder, mapping, novel_label, on_error, return_fine_labels, what, verbose
     )
 
 
@@ -1216,7 +1235,7 @@ def _parse_list(text):
     return np.array(inner.split(","), dtype=np.float64)
 
 
-def load_eros1_lmc(folder, band="r", *, on_error="raise"):
+def load_eros1_lmc(folder, band="r", *, on_error="raise", verbose=0):
     """Load the EROS-1 LMC variable stars (RAMP challenge training part).
 
     Reads ``stars.csv`` (one row per star: type code, mean magnitudes,
@@ -1239,6 +1258,8 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise"):
         curves load ``band="b"`` as well; stars come in the same order
         (``stars.csv`` order) and ``X.ids`` aligns them.
     %(on_error)s
+    %(verbose)s
+        The bar counts the catalogue stars.
 
     Returns
     -------
@@ -1284,7 +1305,7 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise"):
     skipped = _skipped_rows(bad_rows, 0)
     body = _first_rows(body, 0, what)
     curves, periods, ids, ys, feats = [], [], [], [], []
-    for row in body:
+    for row in progress(body, desc=f"reading {folder.name}", verbose=verbose):
         star = row[0]
         try:
             code = _to_float(row[cols["type"]])
@@ -1333,7 +1354,7 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise"):
 
 
 # -------------------------------------------------- real data: Stripe 82 RRL
-def load_s82_rrlyrae(folder, band="g", *, on_error="raise"):
+def load_s82_rrlyrae(folder, band="g", *, on_error="raise", verbose=0):
     """Load the SDSS Stripe 82 RR Lyrae light curves of Sesar et al. (2010).
 
     Reads ``table2_periods_types.dat.gz`` (id, type ``ab``/``c``, period P)
@@ -1350,6 +1371,8 @@ def load_s82_rrlyrae(folder, band="g", *, on_error="raise"):
     band : {"u", "g", "r", "i", "z"}, default="g"
         SDSS band of the light curve (time = that band's MJD).
     %(on_error)s
+    %(verbose)s
+        The bar counts the light curves read from the archive.
 
     Returns
     -------
@@ -1393,12 +1416,17 @@ def load_s82_rrlyrae(folder, band="g", *, on_error="raise"):
     col = 2 + 3 * _S82_BANDS.index(band)
     arrays, problems = {}, {}
     tar_path = folder / "table1_lightcurves.tar.gz"
+    desc = f"reading {folder.name}"
     try:
-        with tarfile.open(tar_path, "r:gz") as tar:
+        with (
+            tarfile.open(tar_path, "r:gz") as tar,
+            progress(total=len(table), desc=desc, verbose=verbose) as bar,
+        ):
             for member in tar:
                 stem = Path(member.name).stem
                 if not member.isfile() or stem not in table:
                     continue
+                bar.update()
                 data = tar.extractfile(member).read()
                 try:
                     arr = np.loadtxt(io.BytesIO(data), ndmin=2, dtype=np.float64)
@@ -1643,5 +1671,7 @@ for _func in (
     load_s82_rrlyrae,
 ):
     if _func.__doc__:  # None under python -OO
-        _func.__doc__ = _func.__doc__.replace("%(on_error)s", _ON_ERROR_DOC)
+        _func.__doc__ = _func.__doc__.replace("%(on_error)s", _ON_ERROR_DOC).replace(
+            "%(verbose)s", VERBOSE_DOC
+        )
 del _func

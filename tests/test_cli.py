@@ -1,8 +1,11 @@
 """The skdualnet command: demo, fit, predict, evaluate on tiny data."""
 
 import csv
+import io
 import os
+import re
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -292,3 +295,202 @@ def test_predict_without_model_or_pretrained_model_says_so(asassn_folder, capsys
         pytest.skip("skdualnet/models/asas.skdn is installed")
     assert main(["predict", str(asassn_folder)]) == 2
     assert "no pretrained model 'asas' is installed" in capsys.readouterr().err
+
+
+# ------------------------------------------------- progress, --quiet, summaries
+class _Terminal(io.StringIO):
+    """A standard error that says it is a terminal, so that bars are shown."""
+
+    def isatty(self):
+        return True
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """``terminal()`` replaces standard error by a terminal-like StringIO.
+
+    Call it in the test body: capsys resets sys.stderr when the test starts.
+    """
+
+    def use():
+        stream = _Terminal()
+        monkeypatch.setattr(sys, "stderr", stream)
+        return stream
+
+    return use
+
+
+QUICK_FIT = ["--epochs", "2", "--n-obs", "30", "--min-obs", "20"]
+
+
+def test_fit_on_a_terminal_shows_bars_and_quiet_silences_them(
+    asassn_folder, tmp_path, terminal, capsys
+):
+    err = terminal()
+    model = tmp_path / "m.skdn"
+    argv = ["fit", str(asassn_folder), "--model", str(model), *QUICK_FIT]
+    assert main(argv) == 0
+    text = err.getvalue()
+    for bar in ("reading ", "shape features", "epoch 1", "epoch 2", "scoring"):
+        assert bar in text, bar
+    assert "train_loss" in capsys.readouterr().out  # skorch's epoch table
+    err.truncate(0)
+    err.seek(0)
+    model.unlink()
+    assert main([*argv, "-q"]) == 0
+    assert model.stat().st_size > 0
+    assert err.getvalue() == ""
+    assert capsys.readouterr().out == ""  # nor the epoch table
+
+
+def test_fit_prints_plan_estimate_and_summary(asassn_folder, tmp_path, capsys):
+    model = tmp_path / "m.skdn"
+    assert main(["fit", str(asassn_folder), "--model", str(model), *TINY]) == 0
+    err = capsys.readouterr().err
+    assert "period search for 0 star(s) without a catalogue period" in err
+    assert re.search(
+        r"training on 30 stars \(\d+ sequences of up to 30 observations\), 3 "
+        r"epochs .* estimated .* \(timed on 3 batches",
+        err,
+    )
+    assert "skdualnet fit: summary" in err
+    assert re.search(r"stars read: +30 read, 0 skipped", err)
+    assert re.search(r"trained on: +30 stars: EB 10, M 10, RRAB 10", err)
+    assert re.search(rf"model: +{re.escape(str(model))}", err)
+
+
+def test_predict_on_a_terminal_bars_on_stderr_csv_on_stdout(
+    asassn_folder, tiny_model, terminal, capsys
+):
+    stderr = terminal()
+    argv = ["predict", str(asassn_folder), "--model", str(tiny_model)]
+    assert main([*argv, "--min-obs", "20"]) == 0
+    out = capsys.readouterr().out
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][0] == "id" and len(rows) == 31  # nothing but the CSV
+    assert {len(r) for r in rows} == {len(rows[0])}
+    err = stderr.getvalue()
+    for bar in ("reading ", "shape features", "scoring"):
+        assert re.search(rf"{bar}.*100%.*30/30 \[.*star/s\]", err), bar
+    assert "predictions:        standard output" in err
+    # --quiet: the same CSV, nothing on standard error
+    stderr.truncate(0)
+    stderr.seek(0)
+    assert main([*argv, "--min-obs", "20", "--quiet"]) == 0
+    assert capsys.readouterr().out == out
+    assert stderr.getvalue() == ""
+
+
+def _summary(err):
+    """The summary block of ``err`` as {label: text}."""
+    block = err.split("summary\n", 1)[1]
+    return dict(
+        re.match(r"  ([^:]+): +(.*)", line).groups()
+        for line in block.splitlines()
+        if line.startswith("  ") and ": " in line
+    )
+
+
+def test_predict_summary_counts_match_the_csv(
+    asassn_folder, tiny_model, tmp_path, capsys
+):
+    folder = tmp_path / "data"
+    shutil.copytree(asassn_folder, folder)
+    catalog = list(csv.reader(open(folder / "catalog.csv", newline="")))
+    for row in catalog[5:9]:  # stars 4-7: no catalogue period, so searched
+        row[2] = ""
+    with open(folder / "catalog.csv", "w", newline="") as f:
+        csv.writer(f).writerows(catalog)
+    text = _star_file(folder, 3).read_text()
+    _star_file(folder, 3).write_text(text[: len(text) // 2])  # truncated
+    _star_file(folder, 20).unlink()  # no file
+    _star_file(folder, 22).unlink()
+    out = tmp_path / "pred.csv"
+    assert _predict(folder, tiny_model, out, "--min-obs", "20") == 0
+    summary = _summary(capsys.readouterr().err)
+    with open(out) as f:
+        rows = list(csv.DictReader(f))
+    ok = [r for r in rows if r["status"] == "ok"]
+    n_skipped = len(rows) - len(ok)
+    assert n_skipped == 3
+    assert summary["stars read"] == (
+        f"{len(rows)} found, {len(ok)} predicted, {n_skipped} skipped "
+        "(2 no light curve, 1 unreadable light curve)"
+    )
+    counts = {
+        c: sum(r["predicted_class"] == c for r in ok) for c in ("EB", "M", "RRAB")
+    }
+    assert summary["classes predicted"] == ", ".join(
+        f"{c} {n}" for c, n in counts.items()
+    )
+    n_novel = sum(r["novel"] == "1" for r in ok)
+    assert summary["novel"].startswith(f"{n_novel} of {len(ok)} predicted stars")
+    assert "offset_ = " in summary["novel"]
+    n_flag = int(re.search(r", (\d+) flagged", summary["periods"]).group(1))
+    assert summary["periods"].startswith("4 estimated by the period search")
+    assert 0 <= n_flag <= 4
+    assert summary["predictions"] == str(out)
+
+
+def test_skip_reasons_are_counted_by_kind():
+    from skdualnet.__main__ import _count_kinds
+
+    reasons = [
+        "no light-curve file found in /x for identifiers ['a']",
+        "/x/a.csv: line 7 has 3 fields, expected 9 (truncated or corrupt file)",
+        "/x/b.csv: not a UTF-8 text file, corrupt or binary (invalid at byte 0)",
+        "5 usable observations, fewer than --min-obs 8",
+        "something new happened at 12.5 days",
+    ]
+    assert _count_kinds(reasons) == (
+        "2 unreadable light curve, 1 fewer than --min-obs observations, "
+        "1 no light curve, 1 something new happened at N days"
+    )
+
+
+def test_demo_default_is_fast_and_full_is_todays_protocol():
+    from skdualnet.__main__ import _demo_settings, build_parser
+
+    def settings(*argv):
+        return _demo_settings(build_parser().parse_args(["demo", *argv]))
+
+    fast, full = settings(), settings("--full")
+    assert (fast["n_per_class"], fast["n_novel"], fast["max_epochs"]) == (75, 75, 30)
+    assert (full["n_per_class"], full["n_novel"], full["max_epochs"]) == (
+        150,
+        150,
+        None,
+    )
+    assert fast["n_obs_range"] == full["n_obs_range"] == (200, 600)
+    # the report says what was traded
+    assert "--full" in fast["note"] and "4x the training time" in fast["note"]
+    assert "15 test stars per class (instead of 30)" in fast["note"]
+    assert "60 epochs" in full["note"]
+    assert (
+        settings("--full", "--n-per-class", "20", "--epochs", "5")["n_per_class"] == 20
+    )
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["demo", "--full", "--quick"])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["demo"],
+        ["fit", "d", "--model", "m"],
+        ["predict", "d"],
+        ["convert", "a", "b"],
+        ["evaluate", "d"],
+    ],
+)
+def test_every_subcommand_takes_quiet(argv):
+    from skdualnet.__main__ import build_parser
+
+    assert build_parser().parse_args([*argv, "--quiet"]).quiet is True
+    assert build_parser().parse_args(argv).quiet is False
+
+
+def test_convert_quiet_prints_nothing(tmp_path, capsys):
+    old = os.path.join(DATA, "model_format1_last.skdn")
+    assert main(["convert", old, str(tmp_path / "new.skdn"), "--quiet"]) == 0
+    assert capsys.readouterr() == ("", "")
