@@ -259,12 +259,12 @@ def _predict_per_star(front, clf, X):
         return (rows, *run(X), {})
     except ValueError:
         pass
-    from sklearn.base import clone
+    import copy
 
     problems = {}
     # The front end alone finds the culprits: the network is not run per star.
     # One bar for the whole search, none per star.
-    alone = _set_verbose(clone(front), 0)
+    alone = _set_verbose(copy.deepcopy(front), 0)  # fitted steps stay fitted
     verbose = max([getattr(step, "verbose", 0) for _, step in front.steps] or [0])
     for i in progress(rows, desc="checking stars one by one", verbose=verbose):
         try:
@@ -391,7 +391,10 @@ def _announce_protocol(model, X, y, novel_labels, n_obs, console, test_size=0.2)
     )
     clf = model[-1]
     rng = np.random.default_rng(0)
-    sample = rng.choice(known, size=min(len(known), 4 * clf.batch_size), replace=False)
+    # At most 128 stars: the estimate runs the front end (period search) on them.
+    sample = rng.choice(
+        known, size=min(len(known), 4 * clf.batch_size, 128), replace=False
+    )
     try:
         start = time.perf_counter()
         Xs = _set_verbose(clone(model[:-1]), 0).fit_transform(X[sample], y[sample])
@@ -599,8 +602,8 @@ def cmd_predict(args):
     verbose = _verbosity(args)
     if args.model is None:
         console.log(
-            "no --model given: using the pretrained ASAS-SN model "
-            "(skdualnet.pretrained('asas'))"
+            "no --model given: using the pretrained ASAS model (ACVS + "
+            "Richards 2012, V band; skdualnet.pretrained('asas'))"
         )
         model = pretrained("asas")
     else:
@@ -911,8 +914,9 @@ def build_parser():
     p.add_argument(
         "--model",
         default=None,
-        help="model file from `skdualnet fit` (default: the pretrained ASAS-SN "
-        "model, skdualnet.pretrained('asas'))",
+        help="model file from `skdualnet fit` (default: the pretrained ASAS "
+        "model, trained on ACVS + Richards 2012 V-band stars: "
+        "skdualnet.pretrained('asas'))",
     )
     p.add_argument("--out", default="-", help="CSV file (default: standard output)")
     p.add_argument(

@@ -237,9 +237,12 @@ class DualNetClassifier(NeuralNetClassifier):
         classifiers: ``"balanced"`` weights each class by ``n_stars /
         (n_classes * n_stars_of_class)`` of the training stars, a dict maps
         labels to weights (missing labels get 1), ``None`` weights all
-        classes alike (the paper). Survey samples are heavily imbalanced
-        (64 % eclipsing binaries in ASAS ACVS); unweighted, rare classes
-        such as RRCD are rarely predicted.
+        classes alike (the paper). The weights count stars, while the
+        cross-entropy is a mean over segments, so a class whose stars have
+        longer curves still weighs a little more. Survey samples are
+        heavily imbalanced (64 % eclipsing binaries in the ASAS ACVS
+        folder's README); unweighted, rare classes such as RRCD are rarely
+        predicted.
     novelty_percentile : float, default=95.0
         Sets ``offset_``: a star whose energy is above this percentile of the
         training stars' energies is novel (80 and 95 in the paper). See
@@ -502,6 +505,8 @@ class DualNetClassifier(NeuralNetClassifier):
         y = self._encode_y(X, y)
         self._set_data_dims(X)
         warm = self.warm_start and self.initialized_
+        if warm:  # skorch keeps the criterion: give it this fit's class weights
+            self.initialize_criterion()
         with torch.random.fork_rng(devices=self._rng_devices()):
             torch.manual_seed(self._torch_seed_)
             # History length before training (not counting a restored one);

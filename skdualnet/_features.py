@@ -101,9 +101,9 @@ def star_features(t, mag, err, period, n_harmonics=4):
     out[7] = np.log10(max(hi - lo, 1e-3))
     if amp[0] > 0:
         out[8] = amp[1] / amp[0]
-        out[9] = amp[2] / amp[0] if n_harmonics >= 3 else 0.0
+        out[9] = amp[2] / amp[0]
         phi21 = phi[1] - 2.0 * phi[0]
-        phi31 = phi[2] - 3.0 * phi[0] if n_harmonics >= 3 else 0.0
+        phi31 = phi[2] - 3.0 * phi[0]
         out[10:14] = np.cos(phi21), np.sin(phi21), np.cos(phi31), np.sin(phi31)
     if hi > lo:
         out[14] = np.mean(curve < 0.5 * (lo + hi))
@@ -153,7 +153,8 @@ class LightCurveFeatures(LightCurveTransformer):
     Parameters
     ----------
     n_harmonics : int, default=4
-        Terms of the Fourier fit at the period (twice as many at ``2P``).
+        Terms of the Fourier fit at the period (twice as many at ``2P``); at
+        least 3, for ``R31`` and ``phi31``.
     {verbose}
         The bar counts the stars.
 
@@ -175,7 +176,7 @@ class LightCurveFeatures(LightCurveTransformer):
     """
 
     _parameter_constraints = {
-        "n_harmonics": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_harmonics": [Interval(numbers.Integral, 3, None, closed="left")],
         "verbose": ["verbose"],
     }
 

@@ -72,6 +72,14 @@ _ARRAY, _SCALAR, _TUPLE, _DICT, _ITEMS, _DEFAULT = (
 _TAGS = frozenset({_ARRAY, _SCALAR, _TUPLE, _DICT, _ITEMS, _DEFAULT})
 
 
+#: Value of a constructor parameter for a model file (or pickle) written
+#: before the parameter existed: the behaviour such a model was trained with,
+#: not today's default. Keyed by parameter name, per class name.
+_LEGACY_PARAMS = {
+    "DualNetClassifier": {"class_weight": None},
+}
+
+
 class _NotData(TypeError):
     """A value that is not a number, string, bool, None, list, dict or array."""
 
@@ -308,7 +316,8 @@ def _describe_net(net, arrays, node):
             tensor = tensor.float()
         arrays[key] = tensor.numpy()
         state[name] = key
-    out = {"state_dict": state, "history": None}
+    out = {"state_dict": state, "module_arguments": _module_arguments(net)}
+    out["history"] = None
     try:
         history = json.loads(json.dumps(net.history_.to_list(), default=_scalar))
     except (TypeError, ValueError) as exc:
@@ -321,6 +330,29 @@ def _describe_net(net, arrays, node):
     else:
         out["history"] = history
     return out
+
+
+def _module_arguments(net):
+    """Every constructor argument the network was built with, defaults
+    included, so that a later change of a default cannot change (or break)
+    the architecture a file describes."""
+    import inspect
+
+    if not isinstance(net.module, type):
+        return {}
+    args = {
+        name: p.default
+        for name, p in inspect.signature(net.module.__init__).parameters.items()
+        if name != "self" and p.default is not p.empty
+    }
+    args.update(net.get_params_for("module"))
+    for name in ("n_classes", "n_aux"):
+        if hasattr(net.module_, name):
+            args[name] = getattr(net.module_, name)
+    try:
+        return json.loads(json.dumps(args, default=_scalar))
+    except (TypeError, ValueError):
+        return {}  # not data: the stored parameters are all there is
 
 
 def _scalar(value):
@@ -622,11 +654,17 @@ class _Reader:
                 f"(allowed: {', '.join(sorted(self.allowed))}); the file was "
                 "written by another program or a newer skdualnet"
             )
+        stored = doc.get("params", {})
         params = {
             k: self.decode(v)
-            for k, v in doc.get("params", {}).items()
+            for k, v in stored.items()
             if not (isinstance(v, dict) and set(v) == {_DEFAULT})
         }
+        for k, v in _LEGACY_PARAMS.get(cls.__name__, {}).items():
+            if k not in stored:
+                params[k] = v
+        for k, v in doc.get("module_arguments", {}).items():
+            params.setdefault(f"module__{k}", v)
         if cls is Pipeline:
             params["steps"] = [
                 (step, est if est in (None, "passthrough") else self.build(est))
@@ -716,9 +754,11 @@ def _load_pickle(path):
 
 
 def _fill_new_parameters(model):
-    """Give skdualnet objects unpickled from an older version the defaults of
-    the constructor parameters added since (a pickle restores attributes, not
-    parameters): the estimators of ``model`` and their skorch criteria."""
+    """Give skdualnet objects unpickled from an older version the constructor
+    parameters added since (a pickle restores attributes, not parameters):
+    their legacy value (:data:`_LEGACY_PARAMS`, the behaviour the model was
+    trained with) where one is recorded, else the default; for the estimators
+    of ``model`` and their skorch criteria."""
     import inspect
 
     from sklearn.pipeline import Pipeline
@@ -727,9 +767,10 @@ def _fill_new_parameters(model):
     def fill(obj):
         if not type(obj).__module__.startswith("skdualnet."):
             return
+        legacy = _LEGACY_PARAMS.get(type(obj).__name__, {})
         for name, p in inspect.signature(type(obj).__init__).parameters.items():
             if p.default is not p.empty and not hasattr(obj, name):
-                setattr(obj, name, p.default)
+                setattr(obj, name, legacy.get(name, p.default))
 
     stack = [model]
     while stack:

@@ -414,6 +414,17 @@ def test_balanced_class_weight_reaches_the_loss(normalized):
     assert unweighted.criterion_.class_weight is None
 
 
+def test_warm_start_refit_uses_the_new_class_weights(normalized):
+    X, y = normalized[:2]
+    clf = DualNetClassifier(
+        **{**TINY_NET, "max_epochs": 1}, class_weight=None, warm_start=True
+    ).fit(X, y)
+    assert clf.criterion_.class_weight is None
+    clf.set_params(class_weight={"M": 2.0}).fit(X, y)
+    np.testing.assert_allclose(clf.criterion_.class_weight, clf.class_weight_)
+    assert clf.criterion_.class_weight[list(clf.classes_).index("M")] == 2.0
+
+
 @pytest.mark.parametrize(
     "weight, match",
     [

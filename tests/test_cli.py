@@ -281,7 +281,7 @@ def test_predict_without_model_uses_the_pretrained_one(
     assert main(["predict", str(asassn_folder), "--out", str(out), *TINY[-2:]]) == 0
     assert asked == ["asas"]
     err = capsys.readouterr().err
-    assert "no --model given: using the pretrained ASAS-SN model" in err
+    assert "no --model given: using the pretrained ASAS model" in err
     with open(out) as f:
         assert len(list(csv.DictReader(f))) == 30
 

@@ -420,8 +420,10 @@ def test_model_file_written_by_version_0_1_still_loads():
     np.testing.assert_allclose(clf.history[-2:, "event_lr"], [clf.lr, clf.lr / 2])
     assert "policy" not in clf.get_params()["callbacks__lr_scheduler"].__dict__
     assert np.isfinite(model.score_samples(Xq)).all()
-    # parameters added since 0.1.0 get their defaults, so it also converts
+    # parameters added since 0.1.0 get the value the model was trained with
+    # (class weights did not exist: unweighted), so it also converts
     assert clf.get_params()["criterion"] is type(clf.criterion_)
+    assert clf.class_weight is None and clf.criterion_.class_weight is None
 
 
 @pytest.mark.parametrize("name", ["model_format1_last.skdn", "model_format2.skdn"])
@@ -443,6 +445,37 @@ def test_fixture_files_load_and_predict_what_they_predicted(name, tmp_path):
     save_model(model, tmp_path / "converted.skdn")
     again = load_model(tmp_path / "converted.skdn")
     np.testing.assert_allclose(again.score_samples(X[:10]), expected["score"], **CLOSE)
+
+
+def test_parameters_a_file_predates_get_their_legacy_value():
+    # model_format2.skdn was written before class_weight existed: the model
+    # was trained unweighted, whatever today's default is.
+    model = load_model(DATA / "model_format2.skdn")
+    assert model[-1].get_params()["class_weight"] is None
+
+
+def test_architecture_does_not_depend_on_installed_defaults(
+    fitted_pipeline, tmp_path, monkeypatch
+):
+    import inspect
+
+    from skdualnet._modules import DualNetModule
+
+    model, X = fitted_pipeline
+    path = tmp_path / "m.skdn"
+    save_model(model, path)
+    expected = model.score_samples(X[:10])
+    # a later skdualnet changes the estimation network's defaults
+    sig = inspect.signature(DualNetModule.__init__)
+    defaults = list(DualNetModule.__init__.__defaults__)
+    names = [n for n, p in sig.parameters.items() if p.default is not p.empty]
+    defaults[names.index("estimation_hidden_size")] = 7
+    defaults[names.index("estimation_dropout")] = 0.9
+    monkeypatch.setattr(DualNetModule.__init__, "__defaults__", tuple(defaults))
+    assert DualNetModule(n_classes=2).estimation.hidden.out_features == 7
+    again = load_model(path)
+    assert again[-1].module_.estimation.dropout.p == 0.5  # as trained
+    np.testing.assert_allclose(again.score_samples(X[:10]), expected, **CLOSE)
 
 
 def test_format2_fixture_can_go_on_training():
