@@ -125,8 +125,10 @@ def _fourier_shape(t, m, e, period, n_harmonics=N_HARMONICS):
     that the number of points cannot support (fewer than 3 points per fitted
     parameter) are left out and their parameters are NaN.
 
-    Returns the values named in ``_FOURIER`` and the weighted chi2 of the
-    1-harmonic fit divided by that of a constant (for the LS power).
+    Returns the values named in ``_FOURIER`` and one minus the weighted chi2
+    of the 1-harmonic fit over that of a constant (the GLS power). The fit at
+    ``2P`` uses the same number of harmonics, so it is not nested in the fit
+    at ``P`` (kept as measured in the results of 2026-12-01).
     """
     out = np.full(len(_FOURIER), np.nan)
     k_max = min(n_harmonics, (len(t) // 3 - 1) // 2)
