@@ -76,7 +76,7 @@ def main(argv=None):
     X, y, data_name = _load(SimpleNamespace(data=args.data, format="auto", band=None))
     keep = _cap_per_class(y, args.max_per_class, args.seed)
     X, y = X[keep], y[keep]
-    counts = dict(zip(*np.unique(y, return_counts=True)))
+    counts = {str(c): int(n) for c, n in zip(*np.unique(y, return_counts=True))}
     print(f"{data_name}: {len(y)} stars kept: {counts}", flush=True)
     novel_mask = np.isin(y, NOVEL)
     known, novel = np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
