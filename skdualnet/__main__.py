@@ -21,14 +21,12 @@ __all__ = ["main"]
 
 NOVEL_LABELS = ("VAR", "novel")
 
-# Sizes of `skdualnet demo`. --full is today's protocol, the one of the
-# README's figures (max_epochs None: the classifier's default). The fast
-# default halves the stars and the epochs, so that training takes about a
-# quarter of --full's time. Not yet timed at these sizes: time `skdualnet
-# demo` and `skdualnet demo --full` on an idle machine, then adjust them here
-# (and in the README and the user guide).
+# Sizes of `skdualnet demo`. --full is the older, larger protocol
+# (max_epochs None: the classifier's default). The fast default was timed on
+# the 2-core machine (benchmarks/results/demo.md): 75 stars per class and 30
+# epochs took 3 min 45 s in all (201 s of training), so it is 60 and 25.
 _DEMO_FULL = MappingProxyType({"n_per_class": 150, "n_novel": 150, "max_epochs": None})
-_DEMO_FAST = MappingProxyType({"n_per_class": 75, "n_novel": 75, "max_epochs": 30})
+_DEMO_FAST = MappingProxyType({"n_per_class": 60, "n_novel": 60, "max_epochs": 25})
 
 
 class _Console:

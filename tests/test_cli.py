@@ -455,7 +455,7 @@ def test_demo_default_is_fast_and_full_is_todays_protocol():
         return _demo_settings(build_parser().parse_args(["demo", *argv]))
 
     fast, full = settings(), settings("--full")
-    assert (fast["n_per_class"], fast["n_novel"], fast["max_epochs"]) == (75, 75, 30)
+    assert (fast["n_per_class"], fast["n_novel"], fast["max_epochs"]) == (60, 60, 25)
     assert (full["n_per_class"], full["n_novel"], full["max_epochs"]) == (
         150,
         150,
@@ -463,8 +463,8 @@ def test_demo_default_is_fast_and_full_is_todays_protocol():
     )
     assert fast["n_obs_range"] == full["n_obs_range"] == (200, 600)
     # the report says what was traded
-    assert "--full" in fast["note"] and "4x the training time" in fast["note"]
-    assert "15 test stars per class (instead of 30)" in fast["note"]
+    assert "--full" in fast["note"] and "6x the training time" in fast["note"]
+    assert "12 test stars per class (instead of 30)" in fast["note"]
     assert "60 epochs" in full["note"]
     assert (
         settings("--full", "--n-per-class", "20", "--epochs", "5")["n_per_class"] == 20
