@@ -37,10 +37,9 @@ from sklearn.metrics import balanced_accuracy_score, roc_auc_score
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
-from table2 import NOVEL, _cap_per_class, _load, _parse_param
+from table2 import NOVEL, _cap_per_class, _load, _parse_param, with_periods
 from train_pretrained import cpu_model
 
-from skdualnet import PhaseFolder
 from skdualnet._protocol import make_default_model
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
@@ -137,7 +136,7 @@ def main(argv=None):
     train, test = train_test_split(
         known, test_size=args.test_size, stratify=y[known], random_state=0
     )
-    X = PhaseFolder().fit_transform(X)
+    X = with_periods(X)[0]
     params = {"max_epochs": args.epochs, "random_state": 0, **dict(args.param)}
     model = make_default_model(features=bool(args.features), **params)
     t0 = time.perf_counter()

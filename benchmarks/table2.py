@@ -148,6 +148,26 @@ def _load(args):
     return X, np.asarray(y), name
 
 
+def with_periods(X):
+    """``(X with every missing period estimated, seconds it took)``.
+
+    The deep model's PhaseFolder would do the same per fold; it is
+    deterministic, so doing it once up front only saves time. The curves stay
+    raw (unfolded), with ``period``, ``period_flag`` and ``period_power`` set.
+    """
+    from skdualnet import PhaseFolder
+
+    t0 = time.perf_counter()
+    folded = PhaseFolder().fit_transform(X)
+    seconds = time.perf_counter() - t0
+    X = X.replace(
+        period=folded.period,
+        period_flag=folded.period_flag,
+        period_power=folded.period_power,
+    )
+    return X, seconds
+
+
 def _cap_per_class(y, max_per_class, seed):
     """Indices keeping at most ``max_per_class`` known stars per class."""
     rng = np.random.default_rng(seed)
@@ -332,18 +352,7 @@ def main(argv=None):
     novel_mask = np.isin(y, NOVEL)
     known, novel = np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
 
-    # Estimate missing periods once (the deep model's PhaseFolder would do the
-    # same per fold; it is deterministic, so doing it up front only saves time).
-    from skdualnet import PhaseFolder
-
-    t_p = time.perf_counter()
-    folded = PhaseFolder().fit_transform(X)
-    period_seconds = time.perf_counter() - t_p
-    X = X.replace(
-        period=folded.period,
-        period_flag=folded.period_flag,
-        period_power=folded.period_power,
-    )
+    X, period_seconds = with_periods(X)
     print(f"period search: {period_seconds:.1f} s", flush=True)
     t_f = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:

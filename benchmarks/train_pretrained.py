@@ -33,9 +33,8 @@ import numpy as np
 import torch
 from peer import evaluate_peer, peer_features, wilson_interval
 from sklearn.model_selection import train_test_split
-from table2 import NOVEL, _cap_per_class, _load
+from table2 import NOVEL, _cap_per_class, _load, with_periods
 
-from skdualnet import PhaseFolder
 from skdualnet._persistence import save_model
 from skdualnet._protocol import evaluate_split, make_default_model
 
@@ -84,14 +83,7 @@ def main(argv=None):
         known, test_size=args.test_size, stratify=y[known], random_state=args.seed
     )
 
-    t0 = time.perf_counter()
-    folded = PhaseFolder().fit_transform(X)
-    period_seconds = time.perf_counter() - t0
-    X = X.replace(
-        period=folded.period,
-        period_flag=folded.period_flag,
-        period_power=folded.period_power,
-    )
+    X, period_seconds = with_periods(X)
     print(f"periods: {period_seconds:.0f} s", flush=True)
 
     model = make_default_model(
