@@ -36,6 +36,35 @@ def test_sinusoid_at_its_period():
     assert_allclose(F[COL["skew"]], 0.0, atol=0.1)
 
 
+def test_distribution_statistics_of_a_sinusoid():
+    t = np.sort(np.random.default_rng(7).uniform(0, 300, 20000))
+    F = _features([_curve(t, 12 + 0.5 * np.sin(2 * np.pi * t / 3.0))], [3.0])[0]
+    assert_allclose(F[COL["beyond1std"]], 0.5, atol=0.02)  # |sin| > 1/sqrt(2)
+    assert_allclose(F[COL["kurtosis"]], np.arcsinh(-1.5), atol=0.02)
+    assert_allclose(
+        F[COL["log10_amplitude"]], np.log10(2 * 0.5 * np.sin(0.45 * np.pi)), atol=0.01
+    )
+    assert_allclose(F[COL["log10_snr"]], np.log10(0.5 / np.sqrt(2) / 0.01), atol=1e-3)
+
+
+def test_rise_fraction_of_a_fast_rising_curve():
+    # RR Lyrae-like sawtooth: faintest at phase 0.8, rises to brightest at
+    # phase 1.0 (0.2 of the cycle), then fades slowly.
+    t = np.sort(np.random.default_rng(5).uniform(0, 100, 800))
+    phase = np.mod(t / 0.6, 1.0)
+    mag = np.where(phase < 0.8, phase / 0.8, (1.0 - phase) / 0.2)  # 0 = brightest
+    F = _features([_curve(t, 14 + mag)], [0.6], n_harmonics=8)[0]
+    # 8 harmonics round the sawtooth's corners: 0.2 within 0.05 (0.8 if the
+    # direction were reversed)
+    assert_allclose(F[COL["rise_fraction"]], 0.2, atol=0.05)
+    assert F[COL["bright_fraction"]] == pytest.approx(0.5, abs=0.05)
+    shifted = _features([_curve(t + 0.37, 14 + mag)], [0.6], n_harmonics=8)[0]
+    # shape parameters do not depend on the time origin
+    keys = ["R21", "R31", "cos_phi21", "sin_phi21", "cos_phi31", "sin_phi31"]
+    cols = [COL[k] for k in keys]
+    assert_allclose(shifted[cols], F[cols], atol=0.05)
+
+
 def test_fourier_parameters_of_a_two_harmonic_curve():
     t = np.sort(np.random.default_rng(1).uniform(0, 50, 300))
     phase = 2 * np.pi * t / 0.7
@@ -45,6 +74,24 @@ def test_fourier_parameters_of_a_two_harmonic_curve():
     phi21 = 1.6 - 2 * 0.3
     assert_allclose(F[COL["cos_phi21"]], np.cos(phi21), atol=1e-6)
     assert_allclose(F[COL["sin_phi21"]], np.sin(phi21), atol=1e-6)
+    assert_allclose(F[COL["R31"]], 0.0, atol=1e-6)
+
+
+def test_phi31_of_a_three_harmonic_curve():
+    t = np.sort(np.random.default_rng(6).uniform(0, 50, 300))
+    phase = 2 * np.pi * t / 0.7
+    mag = 0.4 * np.cos(phase + 0.3) + 0.1 * np.cos(3 * phase + 2.5)
+    F = _features([_curve(t, 15 + mag)], [0.7])[0]
+    assert_allclose(F[COL["R31"]], 0.25, atol=1e-6)
+    phi31 = 2.5 - 3 * 0.3
+    assert_allclose(F[COL["cos_phi31"]], np.cos(phi31), atol=1e-6)
+    assert_allclose(F[COL["sin_phi31"]], np.sin(phi31), atol=1e-6)
+
+
+def test_fewer_than_three_harmonics_are_refused():
+    X = LightCurves.from_arrays([_curve(np.arange(30.0), np.sin(np.arange(30.0)))])
+    with pytest.raises(ValueError, match="n_harmonics"):
+        LightCurveFeatures(n_harmonics=2).fit_transform(X)
 
 
 def test_eclipsing_binary_found_at_half_its_period_gains_at_double():
