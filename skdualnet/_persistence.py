@@ -448,23 +448,6 @@ def _zip_info(name):
     return info
 
 
-def _save_pickle(model, path):
-    """Write ``model`` in format 1 (a pickle), as skdualnet 0.1 did.
-
-    Kept only to write test fixtures of the old format; :func:`save_model`
-    writes the current format.
-    """
-    payload = {
-        "magic": _MAGIC,
-        "format_version": 1,
-        **_library_versions(),
-        "python": platform.python_version(),
-        "model": model,
-    }
-    with open(path, "wb") as f:
-        pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-
-
 # ------------------------------------------------------------------- reading
 def load_model(path):
     """Read a model written by :func:`save_model`, without unpickling.

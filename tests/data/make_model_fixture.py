@@ -9,10 +9,10 @@ new ``FORMAT_VERSION`` and keep the old files.
 import os
 
 import numpy as np
+from make_model_fixtures import save_format1 as save_model  # format 1
 from sklearn.pipeline import make_pipeline
 
 from skdualnet import DualNetClassifier, Normalizer, PhaseFolder, SequenceSegmenter
-from skdualnet._persistence import _save_pickle as save_model  # format 1
 from skdualnet.datasets import make_light_curves
 
 HERE = os.path.dirname(os.path.abspath(__file__))

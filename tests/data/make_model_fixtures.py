@@ -3,7 +3,7 @@
 Writes, next to this script:
 
 * ``model_format1_last.skdn``: the model in format 1 (a pickle), written by
-  the code path skdualnet used until format 2 (``_save_pickle``);
+  the code path skdualnet used until format 2 (``save_format1``);
 * ``model_format2.skdn``: the same model in format 2 (arrays and JSON);
 * ``model_expected.npz``: what the model predicted when written
   (``proba``, ``score``) for the first 10 stars of the training call below.
@@ -18,14 +18,32 @@ Run ``python tests/data/make_model_fixtures.py`` from the repository root.
 """
 
 import os
+import pickle
+import platform
 
 import numpy as np
 
-from skdualnet._persistence import _save_pickle, save_model
+from skdualnet._persistence import _MAGIC, _library_versions, save_model
 from skdualnet._protocol import make_default_model
 from skdualnet.datasets import make_light_curves
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def save_format1(model, path):
+    """Write ``model`` in format 1 (a pickle), as skdualnet 0.1 did.
+
+    Only for the old-format fixtures: skdualnet itself writes format 2.
+    """
+    payload = {
+        "magic": _MAGIC,
+        "format_version": 1,
+        **_library_versions(),
+        "python": platform.python_version(),
+        "model": model,
+    }
+    with open(path, "wb") as f:
+        pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def light_curves():
@@ -44,7 +62,7 @@ def main():
         max_epochs=2,
         random_state=0,
     ).fit(X, y)
-    _save_pickle(model, os.path.join(HERE, "model_format1_last.skdn"))
+    save_format1(model, os.path.join(HERE, "model_format1_last.skdn"))
     save_model(model, os.path.join(HERE, "model_format2.skdn"))
     np.savez(
         os.path.join(HERE, "model_expected.npz"),
