@@ -35,6 +35,9 @@ import time
 import torch
 from torch import nn
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from machine import cpu_model  # noqa: E402
+
 try:
     from skdualnet._gru import GRU, flush_denormal
 except ImportError:  # run from a checkout without installing
@@ -99,27 +102,14 @@ def make_batch(batch, steps, seed=0):
 
 
 def cpu_info():
-    """CPU model and whether it multiplies bfloat16 natively (AMX, AVX512-BF16)."""
-    model = None
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(
-                (
-                    ln.split(":", 1)[1].strip()
-                    for ln in f
-                    if ln.startswith("model name")
-                ),
-                None,
-            )
-    except OSError:
-        pass
+    """``machine.cpu_model()`` and whether torch sees native bfloat16
+    (AMX, AVX512-BF16)."""
     try:
         caps = torch._C._cpu._get_cpu_capability()
     except AttributeError:  # private API: absent in other torch versions
         caps = {}
     return {
-        "model": model,
-        "cores": os.cpu_count(),
+        **cpu_model(),
         "amx_bf16": caps.get("amx_bf16"),
         "avx512_bf16": caps.get("avx512_bf16"),
     }

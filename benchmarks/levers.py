@@ -31,6 +31,7 @@ import time
 from types import SimpleNamespace
 
 import numpy as np
+from machine import cpu_model
 from scipy.special import logsumexp
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import balanced_accuracy_score, roc_auc_score
@@ -38,7 +39,6 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 from table2 import NOVEL, _cap_per_class, _load, _parse_param, with_periods
-from train_pretrained import cpu_model
 
 from skdualnet._protocol import make_default_model
 

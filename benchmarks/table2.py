@@ -117,6 +117,9 @@ def _parse_param(text):
     return name, value
 
 
+MIN_OBS = 10  # make_default_model's SequenceSegmenter(min_obs=10)
+
+
 def _load(args):
     """``(X, y, name)`` for a folder, ``simulator`` or ``folder+folder+...``."""
     if args.data == "simulator":
@@ -145,6 +148,18 @@ def _load(args):
         X, y = pairs[0]
     else:
         X, y = combine_datasets(*pairs)
+    # The default pipeline refuses stars with fewer than SequenceSegmenter's
+    # min_obs observations (it names them); leave them out here, saying so.
+    n_obs = np.array([len(c) for c in X.curves])
+    short = n_obs < MIN_OBS
+    for i in np.flatnonzero(short):
+        print(
+            f"left out star {str(X.ids[i])!r} ({y[i]}): {n_obs[i]} observations, "
+            f"fewer than {MIN_OBS}",
+            flush=True,
+        )
+    if short.any():
+        X, y = X[~short], np.asarray(y)[~short]
     return X, np.asarray(y), name
 
 

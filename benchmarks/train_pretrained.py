@@ -22,15 +22,14 @@ Usage::
 import argparse
 import json
 import os
-import platform
 import shlex
-import subprocess
 import sys
 import time
 from types import SimpleNamespace
 
 import numpy as np
 import torch
+from machine import cpu_model
 from peer import evaluate_peer, peer_features, wilson_interval
 from sklearn.model_selection import train_test_split
 from table2 import NOVEL, _cap_per_class, _load, with_periods
@@ -39,22 +38,6 @@ from skdualnet._persistence import save_model
 from skdualnet._protocol import evaluate_split, make_default_model
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-
-
-def cpu_model():
-    """``lscpu`` model name and the flags that matter for torch on a CPU."""
-    try:
-        text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    except OSError:
-        return platform.processor()
-    info = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-    flags = info.get("Flags", "").split()
-    wanted = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
-    return {
-        "model": info.get("Model name", "").strip(),
-        "cores": os.cpu_count(),
-        "flags": [f for f in wanted if f in flags],
-    }
 
 
 def main(argv=None):

@@ -1,14 +1,15 @@
-"""A masked multi-layer GRU with the parameters and numerics of ``torch.nn.GRU``.
+"""A masked multi-layer GRU: ``torch.nn.GRU`` plus a faster CPU recurrence.
 
-Why not ``nn.GRU``: padded fixed-length batches need a mask (short curves are
-padded, and the encoder must carry its state through the padding), and on CPU
-``nn.GRU`` (a per-step cell under autograd) is slow to train. Parameter names
-and layouts are those of ``nn.GRU`` (``weight_ih_l{k}``, ``weight_hh_l{k}``,
-``bias_ih_l{k}``, ``bias_hh_l{k}``; gates in r, z, n order) so weights can be
-copied either way.
+:class:`GRU` is a ``torch.nn.GRU`` (same parameters, names and layouts:
+``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``, ``bias_hh_l{k}``;
+gates in r, z, n order) that also takes a padding mask and per-sequence
+``static`` inputs, and runs on one of two backends with the same results:
+``"torch"`` (``nn.GRU``'s kernels, cuDNN on a GPU; the default there) and
+``"custom"`` (the recurrence below; the default on CPU, where it measured
+faster than ``nn.GRU`` with denormals flushed, ``benchmarks/speed.py``).
 
-How it is made fast (pure PyTorch, measured on a 2-core CPU; see
-``benchmarks/gru_speed.py``):
+How the custom backend is made fast (pure PyTorch, measured on a 2-core CPU;
+see ``benchmarks/gru_speed.py``):
 
 * each layer's recurrence is one ``torch.autograd.Function`` with a
   hand-written backward (backpropagation through time in a plain loop), so
@@ -260,13 +261,29 @@ def _set_flush_denormal_all_threads(enabled):
     return supported
 
 
-class GRU(nn.Module):
+_BACKENDS = ("auto", "custom", "torch")
+
+
+class GRU(nn.GRU):
     """Multi-layer GRU, batch first, with an optional step mask.
+
+    A ``torch.nn.GRU`` (``batch_first=True``; same parameters, so weights
+    and ``state_dict`` carry over either way) with two additions the
+    autoencoder needs: a padding ``mask`` and ``static`` features that are
+    part of every step's input. It runs on one of two backends, which give the
+    same results (to float rounding):
+
+    * ``"custom"``: this module's recurrence (see the module docstring), the
+      faster one on CPU (``benchmarks/speed.py``); ``static`` features are
+      projected once per sequence, not at every step;
+    * ``"torch"``: ``torch.nn.GRU``'s own kernels (cuDNN on a GPU), the mask
+      turned into ``pack_padded_sequence`` lengths and ``static`` repeated
+      over the steps.
 
     Parameters
     ----------
     input_size : int
-        Features per time step.
+        Features per time step, ``static`` ones included.
     hidden_size : int
         Units per layer.
     num_layers : int, default=1
@@ -275,52 +292,55 @@ class GRU(nn.Module):
         Dropout on the outputs of each layer except the last (as ``nn.GRU``),
         in training mode only.
     compute_dtype : torch.dtype or None, default=None
-        Data type of the matrix multiplies. ``None`` or ``torch.float32``:
-        the parameters' own dtype (exact, the numerics of ``nn.GRU``).
-        ``torch.bfloat16``: the operands of every matrix multiply (input
-        projections, the per-step ``W_hh h`` and ``dg W_hh``, weight
-        gradients) are rounded to bfloat16 and the products come back in
-        bfloat16 (accumulated in float32 inside the kernel); states, gates,
-        parameters and gradients stay float32. About 3 significant digits:
-        worth it only where the CPU multiplies bfloat16 natively (AMX or
-        AVX512-BF16); elsewhere it is emulated and several times slower.
-        A plain attribute: it may be changed after construction.
+        Data type of the matrix multiplies of the ``"custom"`` backend.
+        ``None`` or ``torch.float32``: the parameters' own dtype (exact, the
+        numerics of ``nn.GRU``). ``torch.bfloat16``: the operands of every
+        matrix multiply (input projections, the per-step ``W_hh h`` and
+        ``dg W_hh``, weight gradients) are rounded to bfloat16 and the
+        products come back in bfloat16 (accumulated in float32 inside the
+        kernel); states, gates, parameters and gradients stay float32. About
+        3 significant digits: worth it only where the CPU multiplies bfloat16
+        natively (AMX or AVX512-BF16); elsewhere it is emulated and several
+        times slower. A plain attribute: it may be changed after construction.
+    backend : {"auto", "custom", "torch"}, default="auto"
+        ``"auto"``: ``"torch"`` (cuDNN) for inputs on a CUDA device,
+        ``"custom"`` otherwise. A plain attribute.
     """
 
-    # Default for GRUs unpickled from files written before the attribute existed.
+    # Defaults for GRUs unpickled from files written before the attributes existed.
     compute_dtype = None
+    backend = "auto"
 
     def __init__(
-        self, input_size, hidden_size, num_layers=1, dropout=0.0, compute_dtype=None
+        self,
+        input_size,
+        hidden_size,
+        num_layers=1,
+        dropout=0.0,
+        compute_dtype=None,
+        backend="auto",
     ):
-        super().__init__()
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.num_layers = num_layers
-        self.dropout = dropout
+        super().__init__(
+            input_size, hidden_size, num_layers, dropout=dropout, batch_first=True
+        )
         self.compute_dtype = compute_dtype
-        for k in range(num_layers):
-            n_in = input_size if k == 0 else hidden_size
-            self.register_parameter(
-                f"weight_ih_l{k}", nn.Parameter(torch.empty(3 * hidden_size, n_in))
-            )
-            self.register_parameter(
-                f"weight_hh_l{k}",
-                nn.Parameter(torch.empty(3 * hidden_size, hidden_size)),
-            )
-            self.register_parameter(
-                f"bias_ih_l{k}", nn.Parameter(torch.empty(3 * hidden_size))
-            )
-            self.register_parameter(
-                f"bias_hh_l{k}", nn.Parameter(torch.empty(3 * hidden_size))
-            )
-        self.reset_parameters()
+        self.backend = backend
 
-    def reset_parameters(self):
-        """Initialise like ``nn.GRU``: uniform(-1/sqrt(H), 1/sqrt(H))."""
-        bound = 1.0 / math.sqrt(self.hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -bound, bound)
+    def __setstate__(self, state):
+        # skdualnet <= 0.1 pickled this class as a plain nn.Module with the
+        # same parameters: add what nn.GRU's own state has.
+        if "_flat_weights_names" not in state:
+            names = [
+                [f"{w}_l{k}" for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")]
+                for k in range(state["num_layers"])
+            ]
+            state = dict(state, mode="GRU", bias=True, batch_first=True)
+            state.update(bidirectional=False, proj_size=0, _all_weights=names)
+            state["_flat_weights_names"] = [n for layer in names for n in layer]
+            state["_flat_weights"] = [
+                state["_parameters"][n] for n in state["_flat_weights_names"]
+            ]
+        super().__setstate__(state)
 
     def layer_weights(self, k):
         """Return ``(weight_ih, weight_hh, bias_ih, bias_hh)`` of layer ``k``."""
@@ -329,28 +349,77 @@ class GRU(nn.Module):
             for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
         )
 
-    def forward(self, x, mask=None, input_proj=None):
+    def resolved_backend(self, x):
+        """The backend (``"custom"`` or ``"torch"``) used for input ``x``."""
+        if self.backend not in _BACKENDS:
+            raise ValueError(
+                f"backend must be one of {_BACKENDS}, got {self.backend!r}"
+            )
+        if self.backend == "auto":
+            return "torch" if x.is_cuda else "custom"
+        return self.backend
+
+    def forward(self, x, mask=None, static=None):
         """Run the GRU.
 
         Parameters
         ----------
-        x : Tensor of shape (batch, steps, input_size)
+        x : Tensor of shape (batch, steps, input_size - n_static)
             Input sequence.
         mask : bool Tensor of shape (batch, steps), default=None
             ``False`` marks padding: there the hidden state is carried over
-            unchanged and the output repeats it.
-        input_proj : Tensor of shape (batch, 3 * hidden_size), default=None
-            A per-sequence term added to the first layer's input projection
-            at every step (the decoder's repeated embedding, projected once).
+            unchanged and the output repeats it. The ``"torch"`` backend
+            needs the padding at the end of each sequence (every sequence
+            at least one step long).
+        static : Tensor of shape (batch, n_static), default=None
+            Features of each sequence that are part of every step's input,
+            after ``x``'s (the decoder's repeated embedding).
 
         Returns
         -------
         output : Tensor of shape (batch, steps, hidden_size)
-            Last layer's hidden states (a batch-first view of a time-major
-            buffer, so not contiguous).
+            Last layer's hidden states (not necessarily contiguous).
         h_n : Tensor of shape (num_layers, batch, hidden_size)
             Final hidden state of each layer.
         """
+        n_static = 0 if static is None else static.shape[-1]
+        if x.shape[-1] + n_static != self.input_size:
+            raise ValueError(
+                f"GRU expects {self.input_size} input features per step, got "
+                f"{x.shape[-1]} in x and {n_static} static"
+            )
+        if self.resolved_backend(x) == "torch":
+            return self._forward_torch(x, mask, static)
+        return self._forward_custom(x, mask, static)
+
+    def _forward_torch(self, x, mask, static):
+        if _check_compute_dtype(self.compute_dtype) is not None:
+            raise ValueError("compute_dtype=torch.bfloat16 needs backend='custom'")
+        steps = x.shape[1]
+        if static is not None:
+            x = torch.cat((x, static.unsqueeze(1).expand(-1, steps, -1)), dim=-1)
+        if mask is None or bool(mask.all()):
+            return super().forward(x)
+        mask = mask.to(torch.bool)
+        lengths = mask.sum(dim=1)
+        prefix = torch.arange(steps, device=mask.device) < lengths[:, None]
+        if not bool(torch.equal(prefix, mask)) or not bool((lengths > 0).all()):
+            raise ValueError(
+                "backend='torch' needs each sequence's padding at its end and "
+                "at least one observed step"
+            )
+        packed = nn.utils.rnn.pack_padded_sequence(
+            x, lengths.cpu(), batch_first=True, enforce_sorted=False
+        )
+        out, h_n = super().forward(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(
+            out, batch_first=True, total_length=steps
+        )
+        # As the custom backend: the output repeats the last state in padding.
+        out = torch.where(mask.unsqueeze(-1), out, h_n[-1].unsqueeze(1))
+        return out, h_n
+
+    def _forward_custom(self, x, mask, static):
         cdt = _check_compute_dtype(self.compute_dtype)
         pad = None
         if mask is not None:
@@ -362,8 +431,12 @@ class GRU(nn.Module):
         keep = None
         h_last = []
         for k in range(self.num_layers):
-            extra = input_proj if k == 0 else None
             w_ih, w_hh, b_ih, b_hh = self.layer_weights(k)
+            extra = None
+            if k == 0 and static is not None:
+                n_x = x.shape[-1]
+                extra = static @ w_ih[:, n_x:].t()
+                w_ih = w_ih[:, :n_x].contiguous()
             out, h = _gru_layer(out, w_ih, b_ih, w_hh, b_hh, extra, pad, keep, cdt)
             h_last.append(h)
             keep = None

@@ -41,9 +41,10 @@ class GRUAutoencoder(nn.Module):
     layers; the last hidden state goes through dropout and a linear layer to
     the embedding. Decoder: the embedding, repeated at every step and joined to
     that step's ``dt``, goes through ``num_layers`` GRU layers and a per-step
-    linear layer to the reconstruction. The embedding's contribution to the
-    decoder's first-layer gates is computed once per sequence, not per step
-    (mathematically the same as concatenating it to every step's input).
+    linear layer to the reconstruction. On the ``"custom"`` GRU backend the
+    embedding's contribution to the decoder's first-layer gates is computed
+    once per sequence, not per step (the same numbers as repeating it at
+    every step, which the ``"torch"`` backend does).
 
     Parameters
     ----------
@@ -55,23 +56,63 @@ class GRUAutoencoder(nn.Module):
         Size ``m`` of the embedding ``z_e``.
     dropout : float, default=0.25
         Dropout between recurrent layers and after the encoder's last layer.
+    gru_backend : {"auto", "custom", "torch"}, default="auto"
+        Backend of both GRUs (see :class:`skdualnet._gru.GRU`): ``"auto"``
+        runs cuDNN on a GPU and skdualnet's own recurrence on CPU.
     """
 
-    def __init__(self, hidden_size=96, num_layers=2, embedding_size=16, dropout=0.25):
+    # State-dict version 2: the decoder's first layer reads (dt, z_e); version
+    # 1 kept z_e's input weights in a separate ``embedding_to_gates`` Linear.
+    _version = 2
+
+    def __init__(
+        self,
+        hidden_size=96,
+        num_layers=2,
+        embedding_size=16,
+        dropout=0.25,
+        gru_backend="auto",
+    ):
         super().__init__()
         self.encoder = GRU(2, hidden_size, num_layers, dropout=dropout)
         self.encoder_dropout = nn.Dropout(dropout)
         self.to_embedding = nn.Linear(hidden_size, embedding_size)
-        # Decoder input per step is (z_e, dt): z_e's part of the first layer's
-        # input weights is this bias-free linear map, dt's part is the GRU's own.
-        self.decoder = GRU(1, hidden_size, num_layers, dropout=dropout)
-        self.embedding_to_gates = nn.Linear(embedding_size, 3 * hidden_size, bias=False)
+        # Decoder input per step: (dt, z_e), z_e the same at every step.
+        self.decoder = GRU(1 + embedding_size, hidden_size, num_layers, dropout=dropout)
         self.decoder_dropout = nn.Dropout(dropout)
         self.to_output = nn.Linear(hidden_size, 1)
+        self.gru_backend = gru_backend
         _glorot_gru_(self.encoder)
         _glorot_gru_(self.decoder)
-        for linear in (self.to_embedding, self.embedding_to_gates, self.to_output):
+        for linear in (self.to_embedding, self.to_output):
             _glorot_linear_(linear)
+
+    @property
+    def gru_backend(self):
+        """Backend of the encoder's and decoder's GRUs."""
+        return self.encoder.backend
+
+    @gru_backend.setter
+    def gru_backend(self, value):
+        self.encoder.backend = self.decoder.backend = value
+
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, *args):
+        # nn.Module's hook for versioned state dicts (as BatchNorm's): fold a
+        # version-1 ``embedding_to_gates.weight`` into the decoder's layer 0.
+        old = prefix + "embedding_to_gates.weight"
+        if old in state_dict:
+            key = prefix + "decoder.weight_ih_l0"
+            state_dict[key] = torch.cat((state_dict[key], state_dict.pop(old)), dim=1)
+        super()._load_from_state_dict(state_dict, prefix, local_metadata, *args)
+
+    def __setstate__(self, state):
+        # A version-1 module unpickled: fold embedding_to_gates in, as above.
+        super().__setstate__(state)
+        old = self._modules.pop("embedding_to_gates", None)
+        if old is not None:
+            w = torch.cat((self.decoder.weight_ih_l0.data, old.weight.data), dim=1)
+            self.decoder.weight_ih_l0 = nn.Parameter(w)
+            self.decoder.input_size = w.shape[1]
 
     def encode(self, dt, x, mask=None):
         """Embedding ``z_e`` of shape (batch, embedding_size)."""
@@ -80,7 +121,7 @@ class GRUAutoencoder(nn.Module):
 
     def decode(self, z_e, dt):
         """Reconstruction ``x_hat`` of shape (batch, steps)."""
-        out, _ = self.decoder(dt.unsqueeze(-1), input_proj=self.embedding_to_gates(z_e))
+        out, _ = self.decoder(dt.unsqueeze(-1), static=z_e)
         return self.to_output(self.decoder_dropout(out)).squeeze(-1)
 
     def forward(self, dt, x, mask=None):
@@ -143,6 +184,11 @@ class DualNetModule(nn.Module):
         Estimation network's hidden units; ``None`` means ``embedding_size``.
     estimation_dropout : float, default=0.5
         Dropout in the estimation network.
+    gru_backend : {"auto", "custom", "torch"}, default="auto"
+        Backend of the autoencoder's GRUs (``"torch"`` is ``nn.GRU``, cuDNN
+        on a GPU; ``"auto"`` uses it on CUDA and skdualnet's faster CPU
+        recurrence otherwise). The same weights and, to float rounding, the
+        same results on either.
 
     Notes
     -----
@@ -163,12 +209,13 @@ class DualNetModule(nn.Module):
         dropout=0.25,
         estimation_hidden_size=None,
         estimation_dropout=0.5,
+        gru_backend="auto",
     ):
         super().__init__()
         self.n_classes = n_classes
         self.n_aux = n_aux
         self.autoencoder = GRUAutoencoder(
-            hidden_size, num_layers, embedding_size, dropout
+            hidden_size, num_layers, embedding_size, dropout, gru_backend
         )
         self.aux_norm = nn.BatchNorm1d(n_aux, affine=False, momentum=None)
         self.n_latent = embedding_size + 2 + n_aux

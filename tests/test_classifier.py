@@ -461,3 +461,32 @@ def test_class_weight_weights_the_cross_entropy_term():
         torch.testing.assert_close(loss.last_terms["ce"], expected)
         ae = ((seq[..., 1] - x_hat) ** 2).mean()
         torch.testing.assert_close(loss.last_terms["ae"], ae)
+
+
+def test_cuda_path_code_gives_the_cpu_results_on_cpu(normalized):
+    # module__gru_backend="torch" is what "auto" runs on a GPU (nn.GRU, so
+    # cuDNN there). On CPU tensors it must train and predict as the custom
+    # recurrence does: same outputs for a fitted model, and, with dropout off
+    # in the GRUs (their dropout draws random numbers differently), the same
+    # model after training.
+    Xtr, ytr, Xte, _ = normalized
+    params = {**TINY_NET, "max_epochs": 3, "module__dropout": 0.0}
+    fits = {
+        b: DualNetClassifier(**params, module__gru_backend=b).fit(Xtr, ytr)
+        for b in ("custom", "torch")
+    }
+    assert fits["torch"].module_.autoencoder.gru_backend == "torch"
+    outs = {b: clf.predict_all(Xte) for b, clf in fits.items()}
+    np.testing.assert_allclose(
+        outs["torch"]["proba"], outs["custom"]["proba"], rtol=1e-4, atol=1e-5
+    )
+    np.testing.assert_allclose(
+        outs["torch"]["scores"], outs["custom"]["scores"], rtol=1e-4, atol=1e-4
+    )
+    # one fitted model, its GRUs switched: the same numbers to float rounding
+    clf = fits["custom"]
+    before = clf.predict_all(Xte, latent=True)
+    clf.module_.autoencoder.gru_backend = "torch"
+    switched = clf.predict_all(Xte, latent=True)
+    for key in ("proba", "scores", "latent"):
+        np.testing.assert_allclose(switched[key], before[key], rtol=1e-5, atol=1e-5)

@@ -48,34 +48,92 @@ def test_matches_nn_gru(dtype, layers):
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
-def test_input_proj_matches_concatenated_input(dtype):
-    n_extra, hidden = 4, 6
-    ours, _ = _pair(2, hidden, 2, dtype)
-    _, ref = _pair(2 + n_extra, hidden, 2, dtype, seed=1)
-    # ref's layer-0 input weights = [ours' weights | a projection of the extra]
-    proj = torch.randn(3 * hidden, n_extra, dtype=dtype, requires_grad=True)
-    with torch.no_grad():
-        for name, p in ours.named_parameters():
-            if name == "weight_ih_l0":
-                getattr(ref, name).copy_(torch.cat((p, proj), dim=1))
-            else:
-                getattr(ref, name).copy_(p)
+def test_static_matches_concatenated_input(dtype):
+    # static features = the same extra input at every step, after x's own
+    n_static = 4
+    ours, ref = _pair(2 + n_static, 6, 2, dtype)
     x = torch.randn(3, 9, 2, dtype=dtype, requires_grad=True)
-    e = torch.randn(3, n_extra, dtype=dtype, requires_grad=True)
-    out, h_n = ours(x, input_proj=e @ proj.t())
-    x_cat = torch.cat((x, e[:, None].expand(-1, 9, -1)), dim=-1)
-    out_ref, h_ref = ref(x_cat)
+    e = torch.randn(3, n_static, dtype=dtype, requires_grad=True)
+    out, h_n = ours(x, static=e)
+    out_ref, h_ref = ref(torch.cat((x, e[:, None].expand(-1, 9, -1)), dim=-1))
     _close(out, out_ref, dtype)
     _close(h_n, h_ref, dtype)
     g_out = torch.randn_like(out)
-    grads = _grads((out * g_out).sum() + h_n.sum(), [x, e, proj, *ours.parameters()])
+    grads = _grads((out * g_out).sum() + h_n.sum(), [x, e, *ours.parameters()])
     grads_ref = _grads((out_ref * g_out).sum() + h_ref.sum(), [x, e, *ref.parameters()])
-    g_w_ref = grads_ref[2]  # ref.weight_ih_l0 = [ours.weight_ih_l0 | proj]
-    _close(grads[2], g_w_ref[:, 2:], dtype)
-    _close(grads[3], g_w_ref[:, :2], dtype)
-    pairs = [*zip(grads[:2], grads_ref[:2]), *zip(grads[4:], grads_ref[3:])]
-    for g, g_ref in pairs:
+    for g, g_ref in zip(grads, grads_ref, strict=True):
         _close(g, g_ref, dtype)
+
+
+def test_wrong_number_of_input_features_is_refused():
+    gru = GRU(3, 4)
+    with pytest.raises(ValueError, match="3 input features per step, got 2 in x and 0"):
+        gru(torch.randn(2, 5, 2))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_torch_backend_matches_custom_backend(dtype):
+    # The cuDNN path's code (nn.GRU kernels, mask -> packed lengths, static
+    # repeated) on CPU tensors gives the custom recurrence's numbers,
+    # outputs in the padding and gradients included.
+    torch.manual_seed(0)
+    gru = GRU(1 + 3, 7, 2).to(dtype)
+    lengths = torch.tensor([10, 6, 1, 8])
+    mask = torch.arange(10) < lengths[:, None]
+    x = torch.randn(4, 10, 1, dtype=dtype, requires_grad=True)
+    e = torch.randn(4, 3, dtype=dtype, requires_grad=True)
+    results = {}
+    for backend in ("custom", "torch"):
+        gru.backend = backend
+        assert gru.resolved_backend(x) == backend
+        out, h_n = gru(x, mask=mask, static=e)
+        g_out = torch.linspace(-1, 1, out.numel(), dtype=dtype).view_as(out)
+        grads = _grads((out * g_out).sum() + h_n.sum(), [x, e, *gru.parameters()])
+        results[backend] = (out, h_n, *grads)
+    for a, b in zip(results["custom"], results["torch"], strict=True):
+        _close(a, b, dtype)
+    # the fold is not a no-op: the padded steps differ from the unpadded run
+    gru.backend = "torch"
+    assert not torch.allclose(gru(x, static=e)[1], results["torch"][1])
+
+
+def test_auto_backend_is_custom_on_cpu_and_bad_values_refused():
+    gru = GRU(2, 4)
+    assert gru.backend == "auto"
+    assert gru.resolved_backend(torch.zeros(1, 2, 2)) == "custom"
+    gru.backend = "cudnn"
+    with pytest.raises(ValueError, match="backend must be one of"):
+        gru(torch.zeros(1, 2, 2))
+
+
+def test_torch_backend_refuses_padding_before_the_end():
+    gru = GRU(2, 4, backend="torch")
+    mask = torch.tensor([[True, False, True]])
+    with pytest.raises(ValueError, match="padding at its end"):
+        gru(torch.randn(1, 3, 2), mask=mask)
+    gru.compute_dtype = torch.bfloat16
+    with pytest.raises(ValueError, match="needs backend='custom'"):
+        gru(torch.randn(1, 3, 2))
+
+
+def test_gru_pickled_by_skdualnet_0_1_loads():
+    # skdualnet 0.1's GRU was a plain nn.Module with nn.GRU's parameters; its
+    # pickled state (no nn.GRU attributes) must unpickle into today's class.
+    torch.manual_seed(0)
+    gru = GRU(2, 5, 2).eval()
+    x = torch.randn(3, 6, 2)
+    expected = gru(x)[0]
+    gru_only = ("mode", "bias", "batch_first", "bidirectional", "proj_size")
+    gru_only += ("_flat_weights_names", "_all_weights", "_flat_weights")
+    gru_only += ("_flat_weight_refs", "backend")
+    old_state = {k: v for k, v in gru.__dict__.items() if k not in gru_only}
+    assert "_parameters" in old_state and "_backward_hooks" in old_state
+    clone = GRU.__new__(GRU)
+    clone.__setstate__(dict(old_state))
+    assert clone.backend == "auto" and clone.batch_first
+    for backend in ("custom", "torch"):
+        clone.backend = backend
+        torch.testing.assert_close(clone(x)[0], expected)
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
@@ -121,23 +179,25 @@ def test_dropout_only_in_training_and_between_layers():
     out_a, _ = gru(x)
     out_b, _ = gru(x)
     assert not torch.allclose(out_a, out_b)
-    single = GRU(2, 5, 1, dropout=0.5).train()
+    with pytest.warns(UserWarning, match="dropout"):  # nn.GRU's own warning
+        single = GRU(2, 5, 1, dropout=0.5).train()
     torch.testing.assert_close(single(x)[0], single(x)[0])
 
 
 @pytest.mark.parametrize("input_size", [1, 2, 3])
 def test_inference_path_matches_training_path(input_size):
-    # Without a gradient, inputs are projected step by step, with input_proj
-    # folded into the biases; with one, all steps at once. The same numbers
-    # up to float rounding (bit-identical on the machines measured).
+    # Without a gradient, inputs are projected step by step, with the static
+    # features' projection folded into the biases; with one, all steps at
+    # once. The same numbers up to float rounding (bit-identical on the
+    # machines measured).
     torch.manual_seed(0)
-    gru = GRU(input_size, 6, 2)
+    gru = GRU(input_size + 4, 6, 2)
     x = torch.randn(4, 7, input_size)
     mask = torch.arange(7) < torch.tensor([7, 3, 5, 1])[:, None]
-    proj = torch.randn(4, 18)
+    static = torch.randn(4, 4)
     with torch.no_grad():
-        out_ng, h_ng = gru(x, mask=mask, input_proj=proj)
-    out, h_n = gru(x, mask=mask, input_proj=proj)
+        out_ng, h_ng = gru(x, mask=mask, static=static)
+    out, h_n = gru(x, mask=mask, static=static)
     torch.testing.assert_close(out, out_ng)
     torch.testing.assert_close(h_n, h_ng)
 
@@ -151,16 +211,16 @@ def test_backward_without_fused_derivative_kernels(monkeypatch):
 
 def test_gradcheck_float64():
     torch.manual_seed(0)
-    gru = GRU(2, 3, 2).double()
+    gru = GRU(2 + 2, 3, 2).double()
     x = torch.randn(2, 4, 2, dtype=torch.float64, requires_grad=True)
-    proj = torch.randn(2, 9, dtype=torch.float64, requires_grad=True)
+    proj = torch.randn(2, 2, dtype=torch.float64, requires_grad=True)
     mask = torch.tensor([[True] * 4, [True, True, False, False]])
     names = [n for n, _ in gru.named_parameters()]
 
     def fn(x, proj, *weights):
         params = dict(zip(names, weights, strict=True))
         return torch.func.functional_call(
-            gru, params, (x,), {"mask": mask, "input_proj": proj}
+            gru, params, (x,), {"mask": mask, "static": proj}
         )
 
     weights = [p.detach().clone().requires_grad_() for p in gru.parameters()]
@@ -248,23 +308,23 @@ def test_bfloat16_matches_nn_gru(layers):
     assert all(p.dtype == torch.float32 for p in ours.parameters())
 
 
-def test_bfloat16_with_mask_and_input_proj_matches_float32():
+def test_bfloat16_with_mask_and_static_matches_float32():
     torch.manual_seed(0)
-    gru = GRU(2, 16, 2, compute_dtype=torch.bfloat16)
+    gru = GRU(2 + 3, 16, 2, compute_dtype=torch.bfloat16)
     assert gru.compute_dtype == torch.bfloat16
     lengths = torch.tensor([9, 4, 1, 7])
     mask = torch.arange(9) < lengths[:, None]
     x = torch.randn(4, 9, 2, requires_grad=True)
-    proj = torch.randn(4, 48, requires_grad=True)
+    proj = torch.randn(4, 3, requires_grad=True)
     inputs = [x, proj, *gru.parameters()]
     results = {}
     for cdt in (torch.float32, torch.bfloat16):
         gru.compute_dtype = cdt
-        out, h_n = gru(x, mask=mask, input_proj=proj)
+        out, h_n = gru(x, mask=mask, static=proj)
         g_out = torch.linspace(-1, 1, out.numel()).view_as(out)
         grads = _grads((out * g_out).sum() + h_n.sum(), inputs)
         with torch.no_grad():
-            out_ng, h_ng = gru(x, mask=mask, input_proj=proj)
+            out_ng, h_ng = gru(x, mask=mask, static=proj)
         results[cdt] = out, h_n, grads, out_ng, h_ng
     out, h_n, grads, out_ng, h_ng = results[torch.bfloat16]
     out32, h32, grads32, _, _ = results[torch.float32]
