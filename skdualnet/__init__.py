@@ -4,6 +4,7 @@ A scikit-learn compatible implementation of Tsang & Schultz (2019): a GRU
 autoencoder and a Gaussian-mixture estimation network trained jointly.
 """
 
+from ._catalogue import predict_catalogue, predict_table
 from ._classifier import DualNetClassifier
 from ._features import LightCurveFeatures
 from ._normalization import Normalizer
@@ -26,6 +27,8 @@ __all__ = [
     "__version__",
     "estimate_period",
     "load_model",
+    "predict_catalogue",
+    "predict_table",
     "pretrained",
     "save_model",
 ]

@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._progress import estimate_fit_seconds, format_seconds, progress
+from ._progress import estimate_fit_seconds, format_seconds
 
 __all__ = ["main"]
 
@@ -215,15 +215,23 @@ def _skipped_text(n_skipped, reasons):
 
 
 def _periods_text(X):
-    """Periods searched and flagged as likely aliases, from PhaseFolder's output."""
-    if X is None or X.period_power is None:
+    """Periods searched and flagged as likely aliases, from PhaseFolder's
+    output (or a prediction table's columns)."""
+    power = X["period_power"] if isinstance(X, dict) else X.period_power
+    if power is None:
         return "none estimated (no PhaseFolder in the model)"
-    searched = np.isfinite(X.period_power)
-    n_flag = int(np.asarray(X.period_flag, bool)[searched].sum())
+    flag = X["period_flag"] if isinstance(X, dict) else X.period_flag
+    searched = np.isfinite(power)
+    n_flag = int(np.asarray(flag, bool)[searched].sum())
     return (
         f"{int(searched.sum())} estimated by the period search, {n_flag} flagged "
         "as likely aliases (period_flag)"
     )
+
+
+def _blank_nan(value, spec):
+    """``value`` formatted with ``spec``, or ``""`` for NaN."""
+    return format(value, spec) if np.isfinite(value) else ""
 
 
 def _counts_text(labels, classes=None):
@@ -232,47 +240,6 @@ def _counts_text(labels, classes=None):
     found = dict(zip(names.tolist(), counts.tolist()))
     keys = [str(c) for c in classes] if classes is not None else sorted(found)
     return ", ".join(f"{c} {found.get(c, 0)}" for c in keys)
-
-
-_STAR_PREFIX = re.compile(r"^star \d+( \(id .*?\))?: ")
-
-
-def _predict_per_star(front, clf, X):
-    """Front end and classifier on ``X``; stars they reject are set aside.
-
-    Returns ``(rows, Xn, proba, score, problems)``: the indices of ``X``
-    predicted, their transformed curves and outputs, and index -> reason for
-    the rejected stars. All stars go through together; only when that raises
-    ``ValueError`` is each star passed alone through the front end, to find
-    the culprits, and the others are predicted together.
-    """
-
-    def run(Xs):
-        Xn = front.transform(Xs)
-        out = clf.predict_all(Xn)  # one pass for probabilities and scores
-        return Xn, out.proba, out.scores
-
-    rows = np.arange(len(X))
-    try:
-        return (rows, *run(X), {})
-    except ValueError:
-        pass
-    import copy
-
-    problems = {}
-    # The front end alone finds the culprits: the network is not run per star.
-    # One bar for the whole search, none per star.
-    alone = _set_verbose(copy.deepcopy(front), 0)  # fitted steps stay fitted
-    verbose = max([getattr(step, "verbose", 0) for _, step in front.steps] or [0])
-    for i in progress(rows, desc="checking stars one by one", verbose=verbose):
-        try:
-            alone.transform(X[[i]])
-        except ValueError as exc:
-            problems[int(i)] = _STAR_PREFIX.sub("", str(exc))
-    rows = np.array([i for i in rows if i not in problems], dtype=int)
-    if len(rows) == 0:
-        return rows, None, None, None, problems
-    return (rows, *run(X[rows]), problems)
 
 
 # ------------------------------------------------------------------ reports
@@ -593,6 +560,7 @@ def cmd_fit(args):
 
 
 def cmd_predict(args):
+    from ._catalogue import predict_table, prediction_columns
     from ._persistence import load_model
     from ._pretrained import pretrained
 
@@ -622,15 +590,22 @@ def cmd_predict(args):
                     f"{len(curve)} usable observations, fewer than --min-obs "
                     f"{args.min_obs}"
                 )
-    front, clf = model[:-1], model[-1]
-    rows = np.zeros(0, dtype=int)
-    Xn = None
+    clf = model[-1]
+    table = None
     if X is not None:
         keep = np.array([i for i in range(len(X)) if i not in problems], dtype=int)
         if len(keep):
-            sub, Xn, proba, score, rejected = _predict_per_star(front, clf, X[keep])
-            rows = keep[sub]
-            problems.update({int(keep[i]): why for i, why in rejected.items()})
+            table = predict_table(
+                model, X[keep], scheduler=args.scheduler, verbose=verbose
+            )
+            bad = table["status"] != "ok"
+            problems.update(
+                {int(keep[i]): table["problem"][i] for i in np.flatnonzero(bad)}
+            )
+            table = {k: v[~bad] for k, v in table.items()}
+            rows = keep[~bad]
+    if table is None:
+        rows = np.zeros(0, dtype=int)
     if X is None:
         ids = []
     else:
@@ -640,18 +615,7 @@ def cmd_predict(args):
     n_classes = len(clf.classes_)
     try:
         writer = csv.writer(out)
-        writer.writerow(
-            [
-                "id",
-                "period",
-                "predicted_class",
-                *[f"p_{c}" for c in clf.classes_],
-                "novelty_score",
-                "novel",
-                "status",
-                "problem",
-            ]
-        )
+        writer.writerow(prediction_columns(clf.classes_))
         predicted = dict(zip(rows.tolist(), range(len(rows)), strict=True))
         for i, star in enumerate(ids):
             if i in predicted:
@@ -659,11 +623,13 @@ def cmd_predict(args):
                 writer.writerow(
                     [
                         star,
-                        f"{Xn.period[k]:.8g}",
-                        clf.classes_[proba[k].argmax()],
-                        *[f"{p:.5f}" for p in proba[k]],
-                        f"{score[k]:.5f}",
-                        int(score[k] < clf.offset_),
+                        f"{table['period'][k]:.8g}",
+                        _blank_nan(table["period_power"][k], ".5f"),
+                        int(table["period_flag"][k]),
+                        table["predicted_class"][k],
+                        *[f"{table[f'p_{c}'][k]:.5f}" for c in clf.classes_],
+                        f"{table['novelty_score'][k]:.5f}",
+                        int(table["novel"][k]),
                         "ok",
                         "",
                     ]
@@ -672,12 +638,12 @@ def cmd_predict(args):
                 period = X.period[i]
                 writer.writerow(
                     [star, f"{period:.8g}" if np.isfinite(period) else ""]
-                    + [""] * (n_classes + 3)
+                    + [""] * (n_classes + 5)
                     + ["skipped", problems[i]]
                 )
         for star, why in skipped.items():
             if star is not None:
-                writer.writerow([star, ""] + [""] * (n_classes + 3) + ["skipped", why])
+                writer.writerow([star, ""] + [""] * (n_classes + 5) + ["skipped", why])
     finally:
         if out is not sys.stdout:
             out.close()
@@ -690,14 +656,14 @@ def cmd_predict(args):
             f"{args.data}: no star could be predicted ({n_total} star(s) found, "
             "all skipped" + (f"; {skipped[None]}" if None in skipped else "") + ")"
         )
-    labels = clf.classes_[proba.argmax(axis=1)]
-    n_novel = int((score < clf.offset_).sum())
+    labels = table["predicted_class"]
+    n_novel = int(table["novel"].sum())
     skipped_text = _skipped_text(len(all_skipped), list(all_skipped.values()))
     console.summary(
         "predict",
         [
             ("stars read", f"{n_total} found, {len(rows)} predicted, {skipped_text}"),
-            ("periods", _periods_text(Xn)),
+            ("periods", _periods_text(table)),
             ("classes predicted", _counts_text(labels, clf.classes_)),
             (
                 "novel",
@@ -917,6 +883,15 @@ def build_parser():
         "skdualnet.pretrained('asas'))",
     )
     p.add_argument("--out", default="-", help="CSV file (default: standard output)")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="score on a running Dask cluster (a scheduler address such as "
+        "tcp://host:8786), or 'local:N' to start N local single-threaded "
+        "workers; the same numbers as in-process (needs pip install "
+        "'skdualnet[dask]'). Default: in this process",
+    )
     p.add_argument(
         "--verbose",
         type=int,
