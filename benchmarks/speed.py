@@ -563,6 +563,8 @@ def table(result):
     )
     cpu = result.get("cpu", {})
     lines = [
+        f"Command: `{result.get('command', 'python benchmarks/speed.py')}`",
+        "",
         f"CPU: {cpu.get('model')}, {cpu.get('cores')} "
         f"cores, flags {', '.join(cpu.get('flags', [])) or '-'}; torch "
         f"{result.get('torch')}, {result.get('threads')} threads",
@@ -632,6 +634,8 @@ def main(argv=None):
 
     ticks0 = _cpu_ticks()
     result = {
+        "command": "python benchmarks/speed.py "
+        + " ".join(argv if argv is not None else sys.argv[1:]),
         "cpu": cpu_info(),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
