@@ -5,7 +5,7 @@ star, with the catalogue period where the survey gives one and the star
 identifiers in ``X.ids``) and ``y`` as an array of string labels, ready for
 ``DualNetClassifier().fit(X, y)``.
 
-* ASAS-SN Variable Stars Database (the survey of METHOD.md):
+* ASAS-SN Variable Stars Database (the survey of Tsang & Schultz 2019):
   :func:`read_asassn_lightcurve` (one per-star CSV), :func:`read_asassn_catalog`
   (the catalogue table) and :func:`load_asassn` (a folder of both, with the
   paper's selection cuts and the superclass mapping :data:`SUPERCLASS_MAP`).
@@ -57,7 +57,7 @@ __all__ = [
     "to_long_format",
 ]
 
-#: ASAS-SN variable type -> superclass of METHOD.md Table 1 (read-only).
+#: ASAS-SN variable type -> superclass (Tsang & Schultz 2019, Table 1; read-only).
 #: ``VAR`` (variables of uncertain type) is the novel class, never trained on.
 #: Any type not listed maps to ``None``: the star is excluded.
 SUPERCLASS_MAP = MappingProxyType(
@@ -446,7 +446,7 @@ def read_asassn_lightcurve(path_or_file, band=None, *, return_info=False):
         The CSV file (text or binary file objects are accepted).
     band : {None, "V", "g"}, default=None
         Photometric band to keep. ``None`` keeps the band with the most usable
-        rows (ties go to ``V``, the band of METHOD.md). A file without a
+        rows (ties go to ``V``, the band of Tsang & Schultz 2019). A file without a
         ``Filter`` column is taken as V band (the database's V-only files).
     return_info : bool, default=False
         Also return a dict with ``n_rows`` (data rows read), ``n_nondetections``,
@@ -815,7 +815,7 @@ def load_asassn(
     (``"ASASSN-V J0001+02"`` finds ``ASASSN-V_J0001+02.csv``), or a
     ``file``/``lightcurve`` column giving the file name.
 
-    The selection of METHOD.md section 1 is applied, in this order, each cut
+    The data selection of Tsang & Schultz (2019) is applied, in this order, each cut
     optional:
 
     1. superclass mapping (:func:`map_variable_type`): unmapped types dropped;
