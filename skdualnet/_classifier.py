@@ -874,18 +874,30 @@ class DualNetClassifier(NeuralNetClassifier):
         )
 
     def _fit_mixture(self, X):
-        """Mixture parameters on all training segments, then the threshold."""
-        zs, gammas = [], []
-        for _, logits, z, _, _ in self.forward_iter(X):
-            zs.append(z.double())
+        """Mixture parameters on all training segments, then the training
+        stars' scores (from the same pass: batch by batch, as
+        :meth:`score_samples` computes them) and the threshold."""
+        batches, gammas = [], []
+        for _, logits, z, _, star in self.forward_iter(X):
+            batches.append((z.double(), star))
             gammas.append(torch.softmax(logits.double(), dim=1))
-        z, gamma = torch.cat(zs), torch.cat(gammas)
+        z, gamma = torch.cat([z for z, _ in batches]), torch.cat(gammas)
         weights, means, cov = gmm_parameters(z, gamma, self.criterion_.reg_covar)
         self.weights_ = weights.numpy()
         self.means_ = means.numpy()
         self.covariances_ = cov.numpy()
         self._cov_cholesky_ = np.ascontiguousarray(torch.linalg.cholesky(cov).numpy())
-        self.training_scores_ = self.score_samples(X)
+        chol = torch.as_tensor(self._cov_cholesky_).contiguous()
+        self.training_scores_ = np.concatenate(
+            [
+                -star_mean(
+                    sample_energy(z, weights, means, cholesky=chol),
+                    star,
+                    int(star[-1]) + 1,
+                ).numpy()
+                for z, star in batches
+            ]
+        )
         self.set_novelty_threshold()
 
 
