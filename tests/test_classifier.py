@@ -490,3 +490,11 @@ def test_cuda_path_code_gives_the_cpu_results_on_cpu(normalized):
     switched = clf.predict_all(Xte, latent=True)
     for key in ("proba", "scores", "latent"):
         np.testing.assert_allclose(switched[key], before[key], rtol=1e-5, atol=1e-5)
+
+
+def test_training_scores_are_the_training_stars_score_samples(normalized):
+    # computed in the mixture pass, without a second pass over the data
+    Xtr, ytr, _, _ = normalized
+    clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 2}).fit(Xtr, ytr)
+    np.testing.assert_array_equal(clf.training_scores_, clf.score_samples(Xtr))
+    assert len(clf.training_scores_) == len(Xtr)
