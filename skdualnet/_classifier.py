@@ -579,8 +579,7 @@ class DualNetClassifier(NeuralNetClassifier):
         ndarray of shape (n_stars, n_classes)
             Rows sum to 1, columns in ``classes_`` order.
         """
-        proba = super().predict_proba(X).astype(np.float64)
-        return proba / proba.sum(axis=1, keepdims=True)
+        return self._infer(X, scores=False)["proba"]
 
     def score_samples(self, X):
         """Novelty score of each star: minus its mean segment energy.
@@ -628,30 +627,43 @@ class DualNetClassifier(NeuralNetClassifier):
         out["novel"] = out["scores"] < self.offset_
         return out
 
-    def _infer(self, X, proba=True, latent=False):
-        """One pass over ``X``: per-star probabilities, scores, latent vectors."""
-        check_is_fitted(self, "covariances_")
-        weights = torch.as_tensor(self.weights_)
-        means = torch.as_tensor(self.means_)
-        # One memory layout whatever the source (a fresh fit, a pickle, a
-        # model file): solve_triangular rounds differently for other strides.
-        chol = torch.as_tensor(self._cov_cholesky_).contiguous()
+    def _infer(self, X, proba=True, latent=False, scores=True):
+        """The one inference path: a pass over ``X`` giving the per-star
+        probabilities, novelty scores and/or latent vectors asked for.
+
+        ``predict_proba``, ``score_samples``, ``transform`` and
+        ``predict_all`` all come here (only the scores need the fitted
+        mixture, so ``predict_proba`` also works during training, for
+        skorch's scoring callbacks).
+        """
+        if scores:
+            check_is_fitted(self, "covariances_")
+            weights = torch.as_tensor(self.weights_)
+            means = torch.as_tensor(self.means_)
+            # One memory layout whatever the source (a fresh fit, a pickle, a
+            # model file): solve_triangular rounds differently for other strides.
+            chol = torch.as_tensor(self._cov_cholesky_).contiguous()
         parts = {"scores": [], "proba": [], "latent": []}
         # As skorch's predict_proba: identity unless the user sets one.
         nonlin = self._get_predict_nonlinearity()
         total = len(X) if hasattr(X, "__len__") else None
-        bar = progress(total=total, desc="scoring", verbose=self.verbose)
+        # A bar for scoring, not for the probabilities skorch's callbacks ask for
+        verbose = self.verbose if scores or latent else 0
+        bar = progress(total=total, desc="scoring", verbose=verbose)
         for p, _, z, _, star in self.forward_iter(X):
             n_stars = int(star[-1]) + 1
-            energy = sample_energy(z.double(), weights, means, cholesky=chol)
-            parts["scores"].append(-star_mean(energy, star, n_stars).numpy())
+            if scores:
+                energy = sample_energy(z.double(), weights, means, cholesky=chol)
+                parts["scores"].append(-star_mean(energy, star, n_stars).numpy())
             if proba:
                 parts["proba"].append(to_numpy(nonlin(p)).astype(np.float64))
             if latent:
                 parts["latent"].append(star_mean(z, star, n_stars).double().numpy())
             bar.update(n_stars)
         bar.close()
-        out = Bunch(scores=np.concatenate(parts["scores"]))
+        out = Bunch()
+        if scores:
+            out["scores"] = np.concatenate(parts["scores"])
         if proba:
             p = np.concatenate(parts["proba"])
             out["proba"] = p / p.sum(axis=1, keepdims=True)
@@ -675,11 +687,7 @@ class DualNetClassifier(NeuralNetClassifier):
         -------
         ndarray of shape (n_stars, n_latent)
         """
-        out = [
-            star_mean(z, star, int(star[-1]) + 1).numpy()
-            for _, _, z, _, star in self.forward_iter(X)
-        ]
-        return np.concatenate(out).astype(np.float64)
+        return self._infer(X, proba=False, latent=True, scores=False)["latent"]
 
     def reconstruct(self, X):
         """Autoencoder reconstructions of every segment of every star.
