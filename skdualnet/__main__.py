@@ -127,7 +127,7 @@ def load_folder_reporting(folder, fmt="auto", band=None, min_obs=200, *, verbose
     when no star could be read (the loader's error is then in
     ``skipped[None]``). Other warnings are passed on unchanged.
     """
-    from ._readers import SkippedStarsWarning
+    from .datasets import SkippedStarsWarning
 
     skipped = {}
     X = y = None
@@ -442,8 +442,8 @@ def _demo_settings(args):
 
 def cmd_demo(args):
     from ._protocol import make_default_model, run_protocol
-    from ._simulate import KNOWN_CLASSES
     from .datasets import make_light_curves
+    from .datasets.simulator import KNOWN_CLASSES
 
     console = _Console(args.quiet)
     sizes = _demo_settings(args)

@@ -886,9 +886,13 @@ class DualNetClassifier(NeuralNetClassifier):
         stars' scores (from the same pass: batch by batch, as
         :meth:`score_samples` computes them) and the threshold."""
         batches, gammas = [], []
+        total = len(X) if hasattr(X, "__len__") else None
+        bar = progress(total=total, desc="scoring", verbose=self.verbose)
         for _, logits, z, _, star in self.forward_iter(X):
             batches.append((z.double(), star))
             gammas.append(torch.softmax(logits.double(), dim=1))
+            bar.update(int(star[-1]) + 1)
+        bar.close()
         z, gamma = torch.cat([z for z, _ in batches]), torch.cat(gammas)
         weights, means, cov = gmm_parameters(z, gamma, self.criterion_.reg_covar)
         self.weights_ = weights.numpy()

@@ -1,7 +1,7 @@
 """Regenerate the tiny reader fixtures in this folder (deterministic).
 
 Run ``python tests/data/make_fixtures.py`` from the repository root. The files
-mimic the layout of the real data sets read by ``skdualnet._readers``:
+mimic the layout of the real data sets read by ``skdualnet.datasets``:
 
 * ``asassn/``: an ASAS-SN Variable Stars Database folder (``catalog.csv`` and
   ``lightcurves/*.csv``), with a non-detection row, a mixed V/g file, a

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.signal import lfilter
 from sklearn.utils import check_random_state
 
-from ._validation import LightCurves
+from .._validation import LightCurves
 
 __all__ = ["make_light_curves"]
 

@@ -6,6 +6,9 @@ default), resumes interrupted downloads, validates every file with the readers
 of :mod:`skdualnet.datasets` and works offline once the cache is complete.
 Only the standard library is used for the network (:mod:`urllib.request`);
 nothing touches the network or the disk at import time.
+
+Experimental: tested against a local HTTP server that mimics the service's
+layout (``tests/test_fetch.py``), not yet against the live ASAS-SN service.
 """
 
 import csv
@@ -23,12 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ._readers import (
+from ._common import _csv_rows, _listing, _normalize_name, _read_text
+from .asassn import (
     _catalog_cuts,
-    _csv_rows,
-    _normalize_name,
     _parse_catalog,
-    _read_text,
     load_asassn,
     read_asassn_catalog,
     read_asassn_lightcurve,
@@ -157,11 +158,10 @@ def _write_atomic(path, text):
 
 def _manual_help(folder, missing):
     """How to fill the cache by hand, naming the missing files."""
-    shown = ", ".join(missing[:10])
-    more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+    shown = _listing(missing, ", ", limit=10)
     return (
         f"The cache is {folder}. To work offline, copy the files there by hand "
-        f"(missing: {shown}{more}): the catalogue CSV as {folder / _FULL_CATALOG} "
+        f"(missing: {shown}): the catalogue CSV as {folder / _FULL_CATALOG} "
         f"and each star's light-curve CSV as {folder / _LC_DIR}/<star>.csv (the "
         "ASAS-SN name with spaces as '_'), then call fetch_asassn_variables again "
         "(or pass base_url= a reachable mirror)."
@@ -459,11 +459,8 @@ def fetch_asassn_variables(
             failed[star] = f"{url}: {exc}"
     if failed:
         items = [f"star {star!r} ({why})" for star, why in failed.items()]
-        shown = "; ".join(items[:20])
-        more = f"; ... and {len(items) - 20} more" if len(items) > 20 else ""
-        message = (
-            f"could not download {len(failed)} ASAS-SN light curve(s): {shown}{more}"
-        )
+        shown = _listing(items, "; ", more="; ...")
+        message = f"could not download {len(failed)} ASAS-SN light curve(s): {shown}"
         if on_error == "raise":
             raise OSError(
                 f"{message}. The other files are cached in {folder}; call again to "
