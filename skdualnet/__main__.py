@@ -559,22 +559,71 @@ def cmd_fit(args):
     return 0
 
 
-def cmd_predict(args):
-    from ._catalogue import predict_table, prediction_columns
+def _predict_model(args, console):
+    """The model ``predict`` uses: ``--model``, or the shipped ASAS model."""
     from ._persistence import load_model
     from ._pretrained import pretrained
 
+    if args.model is not None:
+        return load_model(args.model)
+    console.log(
+        "no --model given: using the pretrained ASAS model (ACVS + "
+        "Richards 2012, V band; skdualnet.pretrained('asas'))"
+    )
+    return pretrained("asas")
+
+
+def _min_obs_problems(X, fmt, min_obs):
+    """Star index -> reason, for ASAS-SN stars below ``--min-obs``."""
+    if X is None or fmt != "asassn" or min_obs is None:
+        return {}
+    return {
+        i: f"{len(c)} usable observations, fewer than --min-obs {min_obs}"
+        for i, c in enumerate(X.curves)
+        if len(c) < min_obs
+    }
+
+
+def _write_predictions(out, classes, ids, X, table, rows, problems, skipped):
+    """The predictions CSV: one row per star read, then the unreadable ones."""
+    from ._catalogue import prediction_columns
+
+    writer = csv.writer(out)
+    writer.writerow(prediction_columns(classes))
+    blank = [""] * (len(classes) + 5)
+    predicted = dict(zip(rows.tolist(), range(len(rows)), strict=True))
+    for i, star in enumerate(ids):
+        if i not in predicted:
+            period = X.period[i]
+            period = f"{period:.8g}" if np.isfinite(period) else ""
+            writer.writerow([star, period, *blank, "skipped", problems[i]])
+            continue
+        k = predicted[i]
+        writer.writerow(
+            [
+                star,
+                f"{table['period'][k]:.8g}",
+                _blank_nan(table["period_power"][k], ".5f"),
+                int(table["period_flag"][k]),
+                table["predicted_class"][k],
+                *[f"{table[f'p_{c}'][k]:.5f}" for c in classes],
+                f"{table['novelty_score'][k]:.5f}",
+                int(table["novel"][k]),
+                "ok",
+                "",
+            ]
+        )
+    for star, why in skipped.items():
+        if star is not None:
+            writer.writerow([star, "", *blank, "skipped", why])
+
+
+def cmd_predict(args):
+    from ._catalogue import predict_table
+
     console = _Console(args.quiet)
     verbose = _verbosity(args)
-    if args.model is None:
-        console.log(
-            "no --model given: using the pretrained ASAS model (ACVS + "
-            "Richards 2012, V band; skdualnet.pretrained('asas'))"
-        )
-        model = pretrained("asas")
-    else:
-        model = load_model(args.model)
-    _set_verbose(model, verbose)
+    model = _set_verbose(_predict_model(args, console), verbose)
     if not os.path.isdir(args.data):
         raise SystemExit(f"skdualnet: {args.data}: no such folder")
     fmt = detect_format(args.data) if args.format == "auto" else args.format
@@ -582,68 +631,27 @@ def cmd_predict(args):
     X, _, skipped = load_folder_reporting(
         args.data, fmt, args.band, min_obs=None, verbose=verbose
     )
-    problems = {}
-    if X is not None and fmt == "asassn" and args.min_obs is not None:
-        for i, curve in enumerate(X.curves):
-            if len(curve) < args.min_obs:
-                problems[i] = (
-                    f"{len(curve)} usable observations, fewer than --min-obs "
-                    f"{args.min_obs}"
-                )
+    problems = _min_obs_problems(X, fmt, args.min_obs)
     clf = model[-1]
-    table = None
-    if X is not None:
-        keep = np.array([i for i in range(len(X)) if i not in problems], dtype=int)
-        if len(keep):
-            table = predict_table(
-                model, X[keep], scheduler=args.scheduler, verbose=verbose
-            )
-            bad = table["status"] != "ok"
-            problems.update(
-                {int(keep[i]): table["problem"][i] for i in np.flatnonzero(bad)}
-            )
-            table = {k: v[~bad] for k, v in table.items()}
-            rows = keep[~bad]
-    if table is None:
-        rows = np.zeros(0, dtype=int)
-    if X is None:
-        ids = []
-    else:
-        ids = (np.arange(len(X)) if X.ids is None else X.ids).astype(str).tolist()
+    rows, table = np.zeros(0, dtype=int), None
+    keep = np.array([i for i in range(len(X or ())) if i not in problems], dtype=int)
+    if len(keep):
+        table = predict_table(model, X[keep], scheduler=args.scheduler, verbose=verbose)
+        bad = table["status"] != "ok"
+        problems.update(
+            {int(keep[i]): table["problem"][i] for i in np.flatnonzero(bad)}
+        )
+        table = {k: v[~bad] for k, v in table.items()}
+        rows = keep[~bad]
+    ids = (
+        []
+        if X is None
+        else [str(i) for i in (X.ids if X.ids is not None else range(len(X)))]
+    )
     n_total = len(ids) + sum(star is not None for star in skipped)
     out = sys.stdout if args.out == "-" else open(args.out, "w", newline="")
-    n_classes = len(clf.classes_)
     try:
-        writer = csv.writer(out)
-        writer.writerow(prediction_columns(clf.classes_))
-        predicted = dict(zip(rows.tolist(), range(len(rows)), strict=True))
-        for i, star in enumerate(ids):
-            if i in predicted:
-                k = predicted[i]
-                writer.writerow(
-                    [
-                        star,
-                        f"{table['period'][k]:.8g}",
-                        _blank_nan(table["period_power"][k], ".5f"),
-                        int(table["period_flag"][k]),
-                        table["predicted_class"][k],
-                        *[f"{table[f'p_{c}'][k]:.5f}" for c in clf.classes_],
-                        f"{table['novelty_score'][k]:.5f}",
-                        int(table["novel"][k]),
-                        "ok",
-                        "",
-                    ]
-                )
-            else:
-                period = X.period[i]
-                writer.writerow(
-                    [star, f"{period:.8g}" if np.isfinite(period) else ""]
-                    + [""] * (n_classes + 5)
-                    + ["skipped", problems[i]]
-                )
-        for star, why in skipped.items():
-            if star is not None:
-                writer.writerow([star, ""] + [""] * (n_classes + 5) + ["skipped", why])
+        _write_predictions(out, clf.classes_, ids, X, table, rows, problems, skipped)
     finally:
         if out is not sys.stdout:
             out.close()
@@ -656,19 +664,18 @@ def cmd_predict(args):
             f"{args.data}: no star could be predicted ({n_total} star(s) found, "
             "all skipped" + (f"; {skipped[None]}" if None in skipped else "") + ")"
         )
-    labels = table["predicted_class"]
-    n_novel = int(table["novel"].sum())
     skipped_text = _skipped_text(len(all_skipped), list(all_skipped.values()))
     console.summary(
         "predict",
         [
             ("stars read", f"{n_total} found, {len(rows)} predicted, {skipped_text}"),
             ("periods", _periods_text(table)),
-            ("classes predicted", _counts_text(labels, clf.classes_)),
+            ("classes predicted", _counts_text(table["predicted_class"], clf.classes_)),
             (
                 "novel",
-                f"{n_novel} of {len(rows)} predicted stars (novelty_score below "
-                f"the model's threshold offset_ = {clf.offset_:.5g})",
+                f"{int(table['novel'].sum())} of {len(rows)} predicted stars "
+                f"(novelty_score below the model's threshold offset_ = "
+                f"{clf.offset_:.5g})",
             ),
             ("predictions", "standard output" if args.out == "-" else args.out),
         ],
