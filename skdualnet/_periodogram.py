@@ -166,9 +166,11 @@ def _prepare(t, mag, err, n_harmonics):
         raise ValueError("all observations are at the same time (zero baseline)")
     y = mag - np.dot(w, mag)
     y -= np.dot(w, y)
-    # Weighted variance; "zero" up to the rounding of the magnitudes.
+    # Weighted variance; "zero" up to the rounding of the magnitudes, or
+    # below the smallest normal float (its reciprocal would overflow).
     yy = float(np.dot(w, y * y))
-    if yy <= (64 * np.finfo(float).eps * np.max(np.abs(mag))) ** 2:
+    scale = 64 * np.finfo(float).eps * np.max(np.abs(mag))
+    if yy <= scale**2 or yy < np.finfo(float).tiny:
         yy = 0.0
     return t - t0, y, w, baseline, yy
 
@@ -686,7 +688,7 @@ def estimate_period(
             f"min_period ({min_period}) must be below max_period ({max_period})"
         )
     t, y, w, baseline, yy = _prepare(t, mag, err, n_harmonics)
-    max_period = min(float(max_period), baseline)
+    max_period = float(min(float(max_period), baseline))
     if not max_period > min_period:
         raise ValueError(
             f"min_period ({min_period}) must be below the time baseline "

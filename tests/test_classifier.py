@@ -1,11 +1,14 @@
 """DualNetClassifier: the sklearn/skorch contract and behaviour on tiny data."""
 
+import math
 import pickle
 from unittest import mock
 
 import numpy as np
 import pytest
 import torch
+from scipy.special import logsumexp, softmax
+from scipy.stats import multivariate_normal
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -94,21 +97,60 @@ def test_score_samples_is_minus_mean_segment_energy(fitted_pipeline, tiny_test_d
     np.testing.assert_allclose(clf.score_samples(Xs), -energy, rtol=1e-5)
 
 
-def test_fitted_mixture_and_novelty_threshold(fitted_pipeline):
+def _n_below_percentile(n, q):
+    """Stars strictly below np.percentile(scores, q) (linear, distinct values)."""
+    return math.floor(q / 100 * (n - 1)) + 1
+
+
+def test_fitted_mixture_and_novelty_threshold(
+    fitted_pipeline, tiny_data, tiny_test_data
+):
     clf = fitted_pipeline[-1]
+    Xtr = fitted_pipeline[:-1].transform(tiny_data[0])
+    # the mixture, from the training segments' z and softmax(logits) (eq. 5)
+    zs, logits, stars, offset = [], [], [], 0
+    for _, lg, z, _, star in clf.forward_iter(Xtr):
+        zs.append(z.double().numpy())
+        logits.append(lg.double().numpy())
+        stars.append(star.numpy() + offset)
+        offset += int(star[-1]) + 1
+    z, star = np.concatenate(zs), np.concatenate(stars)
+    gamma = softmax(np.concatenate(logits), axis=1)
     k, d = len(clf.classes_), clf.module_.n_latent
-    assert clf.weights_.shape == (k,) and np.isclose(clf.weights_.sum(), 1)
-    assert clf.means_.shape == (k, d) and clf.covariances_.shape == (k, d, d)
-    np.testing.assert_allclose(clf.covariances_, clf.covariances_.transpose(0, 2, 1))
+    assert z.shape == (sum(len(s) for s in Xtr.segments), d)
+    np.testing.assert_allclose(clf.weights_, gamma.mean(0), rtol=1e-10)
+    log_dens = np.empty((len(z), k))
+    for c in range(k):
+        g = gamma[:, c]
+        mean = g @ z / g.sum()
+        cov = (g[:, None] * (z - mean)).T @ (z - mean) / g.sum()
+        cov += clf.criterion_.reg_covar * np.eye(d)
+        np.testing.assert_allclose(clf.means_[c], mean, rtol=1e-8, atol=1e-10)
+        np.testing.assert_allclose(clf.covariances_[c], cov, rtol=1e-8, atol=1e-10)
+        dens = multivariate_normal(mean, cov).logpdf(z)
+        log_dens[:, c] = np.log(clf.weights_[c]) + dens
     assert np.all(np.linalg.eigvalsh(clf.covariances_) > 0)
-    # 95th percentile of energies: about 5 % of training stars are "novel"
-    frac = np.mean(clf.training_scores_ < clf.offset_)
-    assert 0.02 <= frac <= 0.08
-    clf80 = pickle.loads(pickle.dumps(clf))
-    clf80.set_novelty_threshold(percentile=80)
-    assert np.isclose(np.mean(clf80.training_scores_ < clf80.offset_), 0.2, atol=0.03)
-    by_fpr = pickle.loads(pickle.dumps(clf)).set_novelty_threshold(fpr=0.2)
-    assert by_fpr.offset_ == clf80.offset_
+    energy = -logsumexp(log_dens, axis=1)
+    star_energy = np.bincount(star, energy) / np.bincount(star)
+    np.testing.assert_allclose(clf.training_scores_, -star_energy, rtol=1e-6)
+    # offset_: the 95th percentile of the training stars' energies, so the 6
+    # (of 120) most energetic training stars are novel, by predict_novelty too
+    n = len(star_energy)
+    np.testing.assert_allclose(clf.offset_, -np.percentile(star_energy, 95))
+    novel = clf.predict_novelty(Xtr)
+    assert novel.sum() == _n_below_percentile(n, 5) == 6
+    top6 = np.argsort(star_energy)[-6:]
+    np.testing.assert_array_equal(np.flatnonzero(novel), np.sort(top6))
+    clf80 = pickle.loads(pickle.dumps(clf)).set_novelty_threshold(percentile=80)
+    assert clf80.predict_novelty(Xtr).sum() == _n_below_percentile(n, 20) == 24
+    # held-out reference stars: fpr is their false-positive rate, not training's
+    Xte = fitted_pipeline[:-1].transform(tiny_test_data[0])
+    held = pickle.loads(pickle.dumps(clf)).set_novelty_threshold(fpr=0.2, X=Xte)
+    scores = clf.score_samples(Xte)
+    np.testing.assert_allclose(held.offset_, np.percentile(scores, 20))
+    assert held.predict_novelty(Xte).sum() == _n_below_percentile(len(Xte), 20)
+    assert held.offset_ != clf80.offset_
+    assert clf.offset_ < clf80.offset_  # 95th percentile: a lower score
     with pytest.raises(ValueError, match="not both"):
         clf80.set_novelty_threshold(percentile=80, fpr=0.2)
 

@@ -2,9 +2,12 @@
 
 import csv
 import io
+import json
+import math
 import os
 import re
 import shutil
+import struct
 import sys
 
 import numpy as np
@@ -110,6 +113,8 @@ def _predict(folder, model, out, *extra):
 
 
 def test_fit_then_predict_writes_csv(asassn_folder, tiny_model, tmp_path):
+    from skdualnet._persistence import load_model
+
     model = tiny_model  # written by `skdualnet fit` (see the fixture)
     assert model.stat().st_size > 0
     out = tmp_path / "pred.csv"
@@ -137,6 +142,26 @@ def test_fit_then_predict_writes_csv(asassn_folder, tiny_model, tmp_path):
     for r in rows:
         assert abs(sum(float(r[f"p_{c}"]) for c in ("EB", "M", "RRAB")) - 1) < 1e-3
         assert np.isfinite(float(r["novelty_score"]))
+    # one row per catalogue star, in its order, with its catalogue period
+    with open(asassn_folder / "catalog.csv") as f:
+        catalog = list(csv.DictReader(f))
+    assert [r["id"] for r in rows] == [c["ASASSN_Name"] for c in catalog]
+    for r, c in zip(rows, catalog):
+        assert float(r["period"]) == pytest.approx(float(c["Period"]), rel=1e-7)
+        assert r["period_power"] == ""  # catalogue period: no search
+    # the label is the most probable class; novel is the score below offset_
+    classes = np.array(["EB", "M", "RRAB"])
+    proba = np.array([[float(r[f"p_{c}"]) for c in classes] for r in rows])
+    top2 = np.sort(proba, axis=1)[:, -2:]
+    clear = top2[:, 1] - top2[:, 0] > 2e-5  # not a tie at 5 decimals
+    assert clear.sum() >= 25
+    predicted = np.array([r["predicted_class"] for r in rows])
+    np.testing.assert_array_equal(predicted[clear], classes[proba.argmax(1)][clear])
+    offset = load_model(model)[-1].offset_
+    score = np.array([float(r["novelty_score"]) for r in rows])
+    novel = np.array([r["novel"] for r in rows])
+    sure = np.abs(score - offset) > 1e-5
+    np.testing.assert_array_equal(novel[sure], np.where(score < offset, "1", "0")[sure])
 
 
 def test_predict_with_a_corrupt_model_file_says_so(asassn_folder, tmp_path, capsys):
@@ -146,32 +171,148 @@ def test_predict_with_a_corrupt_model_file_says_so(asassn_folder, tmp_path, caps
     assert "not a readable skdualnet model" in capsys.readouterr().err
 
 
-def test_demo_quick_prints_report_and_writes_figures(tmp_path, capsys):
+def _png_size(path):
+    """(width, height) of a PNG, from its IHDR chunk."""
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", path
+    return struct.unpack(">II", head[16:24])
+
+
+def _check_figures(out):
+    import matplotlib.image
+
+    # the sizes _report asks for: 6x5, 6x4 inches and a 2x4 grid, at 120 dpi
+    sizes = {
+        "confusion_matrix.png": (720, 600),
+        "energy_histogram.png": (720, 480),
+        "reconstructions.png": (1536, 600),
+    }
+    for name, size in sizes.items():
+        assert _png_size(out / name) == size, name
+        assert matplotlib.image.imread(out / name).std() > 0.01, f"{name} is blank"
+
+
+def _check_classification(part, labels, support):
+    """Accuracy figures of one model agree with its confusion matrix."""
+    cm = np.asarray(part["confusion_matrix"])
+    assert part["labels"] == labels
+    assert part["support"] == support
+    np.testing.assert_array_equal(cm.sum(1), [support[c] for c in labels])
+    assert part["accuracy"] == pytest.approx(np.trace(cm) / cm.sum())
+    recall = np.diag(cm) / cm.sum(1)
+    assert [part["per_class_accuracy"][c] for c in labels] == pytest.approx(recall)
+    assert part["balanced_accuracy"] == pytest.approx(recall.mean())
+
+
+def _check_report(out, stdout, title, n_per_class, n_novel):
+    """report.json agrees with the data, with itself, with report.txt and
+    with the table printed on standard output."""
+    doc = json.loads((out / "report.json").read_text())
+    fold = doc["folds"][0]
+    labels = sorted(n_per_class)
+    n_known = sum(n_per_class.values())
+    n_test = math.ceil(0.2 * n_known)  # train_test_split(test_size=0.2)
+    assert (fold["n_train"], fold["n_test"]) == (n_known - n_test, n_test)
+    support = fold["estimation_network"]["support"]
+    assert sum(support.values()) == n_test and set(support) == set(labels)
+    for c in labels:  # stratified by class
+        share = n_test * n_per_class[c] / n_known
+        assert math.floor(share) <= support[c] <= math.ceil(share), support
+    for model in ("estimation_network", "random_forest"):
+        _check_classification(fold[model], labels, support)
+    nov = fold["novelty"]
+    assert (nov["n_known"], nov["n_novel"]) == (n_test, n_novel)
+    for key in ("p80", "p95"):
+        m = nov[key]
+        n_fp = m["false_positive_rate"] * n_test
+        assert n_fp == pytest.approx(round(n_fp))
+        p, r = m["precision"], m["recall"]
+        assert m["f1"] == pytest.approx(2 * p * r / (p + r) if p + r else 0.0)
+        if n_novel:
+            assert r * n_novel == pytest.approx(round(r * n_novel))
+        else:
+            assert p == r == m["f1"] == 0.0
+    # a higher percentile of training energies is a lower score threshold
+    assert nov["p95"]["threshold"] <= nov["p80"]["threshold"]
+    assert nov["p95"]["false_positive_rate"] <= nov["p80"]["false_positive_rate"]
+    assert nov["p95"]["recall"] <= nov["p80"]["recall"]
+    if n_novel:
+        assert 0.0 <= nov["auroc"] <= 1.0
+    else:
+        assert nov["auroc"] is None
+    # one fold: the summary's means are the fold's figures
+    summary = doc["summary"]
+    est, rf = fold["estimation_network"], fold["random_forest"]
+    assert summary["estimation_network.accuracy"]["mean"] == est["accuracy"]
+    assert summary["random_forest.accuracy"]["mean"] == rf["accuracy"]
+    assert summary["novelty.p95.recall"]["mean"] == nov["p95"]["recall"]
+    assert {v["n"] for v in summary.values()} == {1}
+    assert {v["std"] for v in summary.values()} == {0.0}
+
+    # standard output: the title, then the same table as report.txt
+    printed = stdout.split(f"\n{title}\n" + "=" * len(title) + "\n", 1)[1]
+    printed = printed.split("\n(training took", 1)[0]
+    assert (out / "report.txt").read_text() == f"{title}\n{printed}\n"
+
+    def pct(v):
+        return re.escape(f"{100 * v:.1f}%")
+
+    for name, part in (("estimation network", est), ("random forest on embedding", rf)):
+        row = rf"  {name} +{pct(part['accuracy'])} +{pct(part['balanced_accuracy'])}\n"
+        assert re.search(row, printed), name
+    for c in labels:
+        row = re.search(rf"\n    {c} +([\d.]+)% / +([\d.]+)% +n=(\d+)\n", printed)
+        assert row, c
+        acc_est, acc_rf, n = row.groups()
+        expected = (est["per_class_accuracy"][c], rf["per_class_accuracy"][c])
+        assert (float(acc_est), float(acc_rf)) == pytest.approx(
+            [100 * a for a in expected], abs=0.05
+        )
+        assert int(n) == support[c]
+    assert f"Novelty ({n_novel} novel vs {n_test} known test stars)" in printed
+    auroc = "n/a" if nov["auroc"] is None else f"{nov['auroc']:.3f}"
+    assert f"  AUROC {auroc}\n" in printed
+    for p in (80, 95):
+        m = nov[f"p{p}"]
+        assert (
+            f"{p}th percentile: precision {m['precision']:.3f}  recall "
+            f"{m['recall']:.3f}  F1 {m['f1']:.3f}  (FPR on known "
+            f"{100 * m['false_positive_rate']:5.1f}%)"
+        ) in printed
+    return doc
+
+
+def test_demo_quick_report_agrees_with_the_data_and_figures(tmp_path, capsys):
     out = tmp_path / "demo"
     assert main(["demo", "--quick", "--out", str(out), "--verbose", "0"]) == 0
-    text = capsys.readouterr().out
-    for needle in (
-        "estimation network",
-        "random forest on embedding",
-        "AUROC",
-        "95th percentile",
-        "80th percentile",
-    ):
-        assert needle in text
-    for name in (
-        "report.json",
-        "confusion_matrix.png",
-        "energy_histogram.png",
-        "reconstructions.png",
-    ):
-        assert (out / name).stat().st_size > 0
+    stdout = capsys.readouterr().out
+    classes = ["CEP", "DSCT", "EB", "M", "ROT", "RRAB", "RRCD", "SR"]
+    doc = _check_report(
+        out,
+        stdout,
+        "skdualnet demo: simulated stars, 8 classes + VAR",
+        dict.fromkeys(classes, 12),  # --quick: 12 stars per class, 12 VAR
+        n_novel=12,
+    )
+    assert doc["note"].startswith(
+        "demo settings: 12 stars per class, 12 novel stars, 3 epochs"
+    )
+    assert doc["note"] in stdout
+    _check_figures(out)
 
 
-def test_evaluate_on_a_folder(asassn_folder, tmp_path, capsys):
+def test_evaluate_report_agrees_with_the_folder(asassn_folder, tmp_path, capsys):
     out = tmp_path / "eval"
     assert main(["evaluate", str(asassn_folder), "--out", str(out), *TINY]) == 0
-    assert "Classification" in capsys.readouterr().out
-    assert (out / "report.json").exists()
+    # the folder: 10 stars each of EB (ASAS-SN type EW), M and RRAB, no VAR
+    _check_report(
+        out,
+        capsys.readouterr().out,
+        f"skdualnet evaluate: {asassn_folder}",
+        {"EB": 10, "M": 10, "RRAB": 10},
+        n_novel=0,
+    )
+    _check_figures(out)
 
 
 def test_missing_folder_is_a_clear_error(tmp_path):

@@ -1,6 +1,7 @@
 """Tests of the period search (generalised Lomb-Scargle)."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -285,6 +286,61 @@ def test_noise_is_not_significant(rng):
     assert result.power < 0.2
 
 
+# (amplitude, n_obs, min_period, max_period, oversampling, with errors):
+# pure noise, weak, moderate and strong signals; max_period 1000 d is
+# clipped to the ~400 d baseline; one curve without error bars.
+FAP_CASES = [
+    (0.0, 60, 0.1, 100.0, 5, True),
+    (0.03, 80, 0.05, 1000.0, 5, True),
+    (0.05, 120, 0.2, 50.0, 3, True),
+    (0.3, 100, 0.05, 1000.0, 5, True),
+    (0.02, 200, 0.05, 1000.0, 10, False),
+    (0.015, 50, 0.5, 30.0, 5, True),
+]
+
+
+@pytest.mark.parametrize("case", range(len(FAP_CASES)))
+def test_false_alarm_matches_astropy_baluev(case):
+    LombScargle = pytest.importorskip("astropy.timeseries").LombScargle
+    amp, n, min_p, max_p, over, with_err = FAP_CASES[case]
+    rng = np.random.default_rng(100 + case)
+    t = np.sort(rng.uniform(0, 400, n)) + 2457000.0  # Julian dates
+    err = rng.uniform(0.03, 0.08, n) if with_err else None
+    noise = (err if with_err else 0.05) * rng.normal(size=n)
+    mag = 12 + amp * np.sin(2 * np.pi * t / 0.731) + noise
+    result = estimate_period(
+        t, mag, err, min_period=min_p, max_period=max_p, oversampling=over
+    )
+    # The documented search grid: multiples of df = 1 / (oversampling *
+    # baseline) from 1 / max_period (clipped to the baseline) to 1 / min_period.
+    baseline = t.max() - t.min()
+    df = 1.0 / (over * baseline)
+    j_lo = math.ceil(1.0 / min(max_p, baseline) / df)
+    j_hi = math.floor(1.0 / min_p / df)
+    assert result.n_frequencies == j_hi - j_lo + 1
+    # astropy computes the weighted variance of the times as <t^2> - <t>^2 on
+    # the times as given: on Julian dates (t ~ 2.46e6) that cancellation costs
+    # ~1e-7 relative. On times from the first observation (astropy's own
+    # convention for Time objects) the two agree to rounding.
+    for offset, rtol in ((t[0], 1e-12), (0.0, 1e-6)):
+        ls = LombScargle(t - offset, mag, err)
+        expected = ls.false_alarm_probability(
+            result.power,
+            method="baluev",
+            samples_per_peak=over,
+            minimum_frequency=j_lo * df,
+            maximum_frequency=j_hi * df,
+        )
+        np.testing.assert_allclose(result.false_alarm, expected, rtol=rtol)
+    # and the power is astropy's standard normalisation at the period found
+    power = LombScargle(t - t[0], mag, err).power(1.0 / result.period)
+    np.testing.assert_allclose(result.power, power, rtol=1e-9)
+    if amp >= 0.3:
+        assert result.false_alarm < 1e-30
+    if amp == 0.0:
+        assert result.false_alarm > 0.1
+
+
 def test_non_finite_points_ignored(rng):
     t = np.sort(rng.uniform(0, 100, 120))
     mag = 12 + 0.3 * np.sin(2 * np.pi * t / 1.9) + 0.02 * rng.normal(size=t.size)
@@ -340,3 +396,14 @@ def test_never_nan_on_awkward_input(rng):
         assert all(np.isfinite(v) for v in result)
         assert 0 <= result.power <= 1
         assert 0 <= result.false_alarm <= 1
+
+
+def test_subnormal_variance_is_a_constant_curve_not_a_detection():
+    # Magnitudes varying by ~1e-160: the weighted variance (~1e-320) is
+    # subnormal and its reciprocal overflows; treated as constant (no period).
+    t = np.arange(20.0) * 1.37
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = estimate_period(t, 1e-160 * np.sin(t))
+    assert res.power == 0.0 and res.false_alarm == 1.0
+    assert type(res.period) is float and res.period == res.second_period

@@ -140,8 +140,42 @@ def test_normalizer_constant_magnitudes_and_features():
     )
 
 
-def test_normalizer_explains_difference_from_sklearn():
-    assert "sklearn.preprocessing.Normalizer" in Normalizer.__doc__
+def test_normalizer_standardises_sequences_unlike_sklearn_unit_norm():
+    """Not sklearn's Normalizer: per-sequence z-scores, mean and scale kept.
+
+    sklearn.preprocessing.Normalizer rescales each row to unit norm, so it
+    keeps an offset; ours maps m and a * m + b to the same x (norm sqrt(n),
+    not 1), scales the errors alike and moves a and b into the aux inputs.
+    """
+    from sklearn.preprocessing import Normalizer as UnitNorm
+
+    rng = np.random.default_rng(4)
+    t = np.sort(rng.uniform(0, 60, 45))
+    mag = 14 + 0.4 * np.sin(2 * np.pi * t / 1.7) + rng.normal(0, 0.05, t.size)
+    err = rng.uniform(0.02, 0.06, t.size)
+    a, b = 2.5, -3.0
+    X = LightCurves.from_arrays(
+        [np.c_[t, mag, err], np.c_[t, a * mag + b, a * err]], period=[1.7, 1.7]
+    )
+    seg = SequenceSegmenter(n_obs=20, remainder="pad").fit_transform(
+        PhaseFolder().fit_transform(X)
+    )
+    out = Normalizer().fit_transform(seg)
+    np.testing.assert_allclose(out.segments[1], out.segments[0], rtol=1e-4, atol=1e-5)
+    for k, m in enumerate(out.mask[0]):
+        x = out.segments[0][k][m, 1]
+        np.testing.assert_allclose(np.linalg.norm(x), np.sqrt(m.sum()), rtol=1e-5)
+    aux0, aux1 = out.aux[0].astype(float), out.aux[1].astype(float)
+    np.testing.assert_allclose(aux1[:, 0], a * aux0[:, 0] + b, rtol=1e-5)
+    np.testing.assert_allclose(aux1[:, 1], aux0[:, 1] + np.log10(a), atol=1e-5)
+    np.testing.assert_allclose(aux1[:, 2], aux0[:, 2])
+    # sklearn's row of the same magnitudes: unit norm, and it keeps the
+    # mean magnitude (all entries positive, nearly 1 / sqrt(n))
+    m = seg.mask[0][0]
+    unit = UnitNorm().fit_transform(seg.segments[0][0][m, 1][None])[0]
+    np.testing.assert_allclose(np.linalg.norm(unit), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(unit, 1 / np.sqrt(m.sum()), rtol=0.05)
+    assert abs(out.segments[0][0][m, 1].mean()) < 1e-5
 
 
 def test_transformers_never_change_the_number_of_stars():
