@@ -719,85 +719,78 @@ def cmd_evaluate(args):
     return 0
 
 
-def build_parser():
-    """The argument parser of the ``skdualnet`` command."""
-    from ._classifier import DualNetClassifier
-
-    full_epochs = _DEMO_FULL["max_epochs"] or DualNetClassifier().max_epochs
-    fast, full = _DEMO_FAST, dict(_DEMO_FULL, max_epochs=full_epochs)
-    ratio = (
-        full["n_per_class"] * full_epochs / (fast["n_per_class"] * fast["max_epochs"])
+def _add_quiet(p):
+    """The ``-q/--quiet`` option."""
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print nothing on standard error but errors (and Python "
+        "warnings): no progress bars, log lines, estimate, skipped-star "
+        "list or summary; no epoch table either",
     )
-    parser = argparse.ArgumentParser(
-        prog="skdualnet",
-        description="Classify variable-star light curves and flag novel stars "
-        "(Tsang & Schultz 2019).",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
 
-    def quiet(p):
-        p.add_argument(
-            "-q",
-            "--quiet",
-            action="store_true",
-            help="print nothing on standard error but errors (and Python "
-            "warnings): no progress bars, log lines, estimate, skipped-star "
-            "list or summary; no epoch table either",
-        )
 
-    def common(p, data=True, epochs=f"the classifier's, {full_epochs}"):
-        if data:
-            p.add_argument(
-                "data",
-                help="data folder (ASAS-SN catalogue + light "
-                "curves, or an ASAS/EROS-1/Stripe 82 folder)",
-            )
-            p.add_argument(
-                "--format",
-                default="auto",
-                choices=["auto", "asassn", "acvs", "richards2012", "eros1", "s82"],
-            )
-            p.add_argument("--band", default=None, help="photometric band to read")
-            p.add_argument(
-                "--min-obs",
-                type=int,
-                default=200,
-                help="ASAS-SN: fewest observations a star needs (200)",
-            )
+def _add_common(p, full_epochs, data=True, epochs=None):
+    """The data and training options of ``demo``, ``fit`` and ``evaluate``."""
+    epochs = epochs or f"the classifier's, {full_epochs}"
+    if data:
         p.add_argument(
-            "--epochs",
-            type=int,
-            default=None,
-            help=f"training epochs (default: {epochs})",
+            "data",
+            help="data folder (ASAS-SN catalogue + light "
+            "curves, or an ASAS/EROS-1/Stripe 82 folder)",
         )
         p.add_argument(
-            "--n-obs",
+            "--format",
+            default="auto",
+            choices=["auto", "asassn", "acvs", "richards2012", "eros1", "s82"],
+        )
+        p.add_argument("--band", default=None, help="photometric band to read")
+        p.add_argument(
+            "--min-obs",
             type=int,
             default=200,
-            help="observations per sequence (default 200)",
+            help="ASAS-SN: fewest observations a star needs (200)",
         )
-        p.add_argument("--embedding-size", type=int, default=None)
-        p.add_argument("--training", choices=["joint", "sequential"], default=None)
-        p.add_argument("--device", default=None, help="torch device, e.g. cuda")
-        p.add_argument("--seed", type=int, default=0)
-        p.add_argument(
-            "--verbose",
-            type=int,
-            default=1,
-            help="0: no epoch table and no progress bars; 1 (default): a line "
-            "per epoch on standard output, and progress bars on standard error "
-            "when it is a terminal; 2: the bars even when it is not",
-        )
-        quiet(p)
-
-    estimate = (
-        " Before training it prints what it will do and an estimate of how "
-        "long training takes, timed on 3 batches of the training stars on "
-        "this machine (a fresh copy of the network runs 3 training and 3 "
-        "evaluation steps; the median cost per sequence is scaled to all "
-        "sequences, epochs and validation passes). It is rough: the first "
-        "batches of a process and a busy machine run slower."
+    p.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        help=f"training epochs (default: {epochs})",
     )
+    p.add_argument(
+        "--n-obs",
+        type=int,
+        default=200,
+        help="observations per sequence (default 200)",
+    )
+    p.add_argument("--embedding-size", type=int, default=None)
+    p.add_argument("--training", choices=["joint", "sequential"], default=None)
+    p.add_argument("--device", default=None, help="torch device, e.g. cuda")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--verbose",
+        type=int,
+        default=1,
+        help="0: no epoch table and no progress bars; 1 (default): a line "
+        "per epoch on standard output, and progress bars on standard error "
+        "when it is a terminal; 2: the bars even when it is not",
+    )
+    _add_quiet(p)
+
+
+_ESTIMATE_HELP = (
+    " Before training it prints what it will do and an estimate of how "
+    "long training takes, timed on 3 batches of the training stars on "
+    "this machine (a fresh copy of the network runs 3 training and 3 "
+    "evaluation steps; the median cost per sequence is scaled to all "
+    "sequences, epochs and validation passes). It is rough: the first "
+    "batches of a process and a busy machine run slower."
+)
+
+
+def _add_demo_parser(sub, full_epochs, fast, full, ratio):
+    """The ``demo`` subcommand."""
     p = sub.add_parser(
         "demo",
         help="train and evaluate on simulated stars",
@@ -808,9 +801,14 @@ def build_parser():
         f"epochs, about 1/{ratio:.0f} of the training of --full "
         f"({full['n_per_class']} stars per class, {full_epochs} epochs: the "
         "protocol of the README's figures); the report says what was traded."
-        + estimate,
+        + _ESTIMATE_HELP,
     )
-    common(p, data=False, epochs=f"{fast['max_epochs']}; {full_epochs} with --full")
+    _add_common(
+        p,
+        full_epochs,
+        data=False,
+        epochs=f"{fast['max_epochs']}; {full_epochs} with --full",
+    )
     p.add_argument(
         "--n-per-class",
         type=int,
@@ -838,6 +836,9 @@ def build_parser():
     )
     p.set_defaults(func=cmd_demo)
 
+
+def _add_fit_parser(sub, full_epochs):
+    """The ``fit`` subcommand."""
     p = sub.add_parser(
         "fit",
         help="train on a labelled data folder",
@@ -845,18 +846,22 @@ def build_parser():
         "labelled folder and save it. At the end it prints a summary on "
         "standard error: stars read and skipped (reasons counted), periods "
         "estimated and flagged as likely aliases, the training stars per "
-        "class, and where the model went." + estimate,
+        "class, and where the model went." + _ESTIMATE_HELP,
     )
-    common(p)
+    _add_common(p, full_epochs)
     p.add_argument("--model", required=True, help="model file to write")
     p.set_defaults(func=cmd_fit)
 
+
+def _add_predict_parser(sub):
+    """The ``predict`` subcommand."""
     p = sub.add_parser(
         "predict",
         help="predict classes and novelty to CSV",
         description="Predict the class and novelty of every star in a data "
-        "folder. The CSV has one row per star found: id, period, "
-        "predicted_class, p_<class> for each class, novelty_score, novel, "
+        "folder. The CSV has one row per star found: id, period, period_power, "
+        "period_flag, predicted_class, p_<class> for each class, "
+        "novelty_score, novel, "
         "status and problem. A star that cannot be read (missing or corrupt "
         "light curve, malformed catalogue row) or that the model cannot use "
         "(fewer than --min-obs observations, too few points for a period "
@@ -906,9 +911,12 @@ def build_parser():
         help="0: no progress bars; 1 (default): progress bars on standard "
         "error when it is a terminal; 2: even when it is not",
     )
-    quiet(p)
+    _add_quiet(p)
     p.set_defaults(func=cmd_predict)
 
+
+def _add_convert_parser(sub):
+    """The ``convert`` subcommand."""
     p = sub.add_parser(
         "convert",
         help="rewrite a model file in the current format",
@@ -919,19 +927,45 @@ def build_parser():
     )
     p.add_argument("old", help="model file to read")
     p.add_argument("new", help="model file to write")
-    quiet(p)
+    _add_quiet(p)
     p.set_defaults(func=cmd_convert)
 
+
+def _add_evaluate_parser(sub, full_epochs):
+    """The ``evaluate`` subcommand."""
     p = sub.add_parser(
         "evaluate",
         help="the Table-2 report on a labelled folder",
         description="Train and report with the paper's protocol (split by "
         "star) on a labelled folder; stars labelled VAR or novel are the novel "
-        "test set." + estimate,
+        "test set." + _ESTIMATE_HELP,
     )
-    common(p)
+    _add_common(p, full_epochs)
     p.add_argument("--out", default="skdualnet-evaluate", help="output folder")
     p.set_defaults(func=cmd_evaluate)
+
+
+def build_parser():
+    """The argument parser of the ``skdualnet`` command."""
+    from ._classifier import DualNetClassifier
+
+    full_epochs = _DEMO_FULL["max_epochs"] or DualNetClassifier().max_epochs
+    fast, full = _DEMO_FAST, dict(_DEMO_FULL, max_epochs=full_epochs)
+    ratio = (
+        full["n_per_class"] * full_epochs / (fast["n_per_class"] * fast["max_epochs"])
+    )
+    parser = argparse.ArgumentParser(
+        prog="skdualnet",
+        description="Classify variable-star light curves and flag novel stars "
+        "(Tsang & Schultz 2019).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    _add_demo_parser(sub, full_epochs, fast, full, ratio)
+    _add_fit_parser(sub, full_epochs)
+    _add_predict_parser(sub)
+    _add_convert_parser(sub)
+    _add_evaluate_parser(sub, full_epochs)
     return parser
 
 
