@@ -204,20 +204,34 @@ def _as_curve(curve, i, ids):
     return arr
 
 
-def _repair_curve(arr, i, ids):
-    """Apply the documented repairs to one curve; raise on what cannot be repaired.
+def repair_curve(arr):
+    """The one curve cleaner: apply the documented repairs to one star's curve.
 
     Repairs: rows with a non-finite time or magnitude are dropped; non-finite,
     zero or negative errors are replaced by the median of the star's valid
     errors (or 1 if none is valid); rows are sorted by time; duplicate times are
-    kept (they are legitimate in multi-camera surveys).
+    kept (they are legitimate in multi-camera surveys). Used by
+    :func:`check_light_curves` and by the survey readers.
+
+    Parameters
+    ----------
+    arr : ndarray of shape (n_obs, 3)
+        Time, magnitude, error (float64).
+
+    Returns
+    -------
+    ndarray of shape (n_kept, 3)
+
+    Raises
+    ------
+    ValueError
+        No observation with a finite time and magnitude.
     """
-    name = _star_name(ids, i)
     good = np.isfinite(arr[:, 0]) & np.isfinite(arr[:, 1])
     if not good.all():
         arr = arr[good]
     if len(arr) == 0:
-        raise ValueError(f"{name}: no observation with a finite time and magnitude")
+        raise ValueError("no observation with a finite time and magnitude")
     err = arr[:, 2]
     bad_err = ~np.isfinite(err) | (err <= 0)
     if bad_err.any():
@@ -227,6 +241,14 @@ def _repair_curve(arr, i, ids):
     if np.any(np.diff(arr[:, 0]) < 0):
         arr = arr[np.argsort(arr[:, 0], kind="stable")]
     return arr
+
+
+def _repair_curve(arr, i, ids):
+    """:func:`repair_curve`, its error naming the star."""
+    try:
+        return repair_curve(arr)
+    except ValueError as exc:
+        raise ValueError(f"{_star_name(ids, i)}: {exc}") from None
 
 
 def _object_rows_to_float(X, ids):

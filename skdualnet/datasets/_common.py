@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .._progress import VERBOSE_DOC, progress
-from .._validation import check_light_curves
+from .._validation import check_light_curves, repair_curve
 
 # Tolerated column names, normalised (lower case, non-alphanumerics -> "_"),
 # in order of preference.
@@ -144,17 +144,13 @@ def _row_problem(fields, n):
 
 
 def _clean_curve(curve):
-    """Drop rows with a non-finite time or magnitude; refuse an empty curve.
+    """``skdualnet._validation.repair_curve`` on a float64 copy.
 
     Applied to each star inside the loaders, so that an unusable star is
     raised or skipped like any other per-star problem (``on_error``) instead
     of failing the whole data set in :func:`_finish`.
     """
-    curve = np.asarray(curve, dtype=np.float64)
-    curve = curve[np.isfinite(curve[:, 0]) & np.isfinite(curve[:, 1])]
-    if len(curve) == 0:
-        raise ValueError("no observation with a finite time and magnitude")
-    return curve
+    return repair_curve(np.asarray(curve, dtype=np.float64))
 
 
 def _first_of_duplicates(ids, what, stacklevel=3):
