@@ -342,6 +342,13 @@ def main(argv=None):
         help="extra make_default_model keyword (repeatable; VALUE a Python literal)",
     )
     parser.add_argument(
+        "--keep-best",
+        action="store_true",
+        help="a lever: restore the weights of the epoch with the best "
+        "validation accuracy at the end of training (skorch's "
+        "EarlyStopping(load_best=True), patience never reached)",
+    )
+    parser.add_argument(
         "--no-deep", action="store_true", help="run the classical peer only"
     )
     parser.add_argument("--seed", type=int, default=0)
@@ -399,6 +406,13 @@ def main(argv=None):
     if args.epochs:
         params["max_epochs"] = args.epochs
     params.update(dict(args.deep_param))
+    if args.keep_best:
+        from skorch.callbacks import EarlyStopping
+
+        best = EarlyStopping(
+            monitor="valid_acc", lower_is_better=False, patience=10**6, load_best=True
+        )
+        params["callbacks"] = [("keep_best", best)]
     if args.folds == 1:
         tr, te = train_test_split(
             known,
@@ -458,6 +472,7 @@ def main(argv=None):
         "test_size": args.test_size if args.folds == 1 else None,
         "max_per_class": args.max_per_class,
         "deep_params": {k: repr(v) for k, v in args.deep_param},
+        "keep_best": bool(args.keep_best),
         "period_search_seconds": period_seconds,
         "peer_features": feature_info,
     }
