@@ -191,7 +191,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(model, cluster):
     size = 4
     chunks = [X[a : a + size] for a in range(0, len(X), size)]  # 40 tasks
     futures = submit_chunks(client, model, chunks)
-    futures[0].result()
+    # kill a worker while it holds tasks (the others are still queued)
     victim = None
     deadline = time.monotonic() + 30
     while victim is None and time.monotonic() < deadline:
@@ -200,6 +200,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(model, cluster):
             victim = next(iter(busy))
     assert victim is not None, "every task finished before a worker could be killed"
     pid = client.run(os.getpid, workers=[victim])[victim]
+    assert not all(f.done() for f in futures)  # mid-run: work is left
     os.kill(pid, signal.SIGKILL)
     tables = collect(futures)
     ids = np.concatenate([t["id"] for t in tables])
