@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._progress import estimate_fit_seconds, format_seconds
+from ._progress import estimate_fit_seconds, format_seconds, set_verbose
 
 __all__ = ["main"]
 
@@ -55,15 +55,6 @@ class _Console:
 def _verbosity(args):
     """The ``verbose`` of every estimator and loader: 0 with ``--quiet``."""
     return 0 if args.quiet else int(args.verbose)
-
-
-def _set_verbose(model, verbose):
-    """Set ``verbose`` on every step of ``model`` that has one (not the Pipeline's)."""
-    steps = [step for _, step in model.steps] if hasattr(model, "steps") else [model]
-    for step in steps:
-        if hasattr(step, "get_params") and "verbose" in step.get_params(deep=False):
-            step.set_params(verbose=verbose)
-    return model
 
 
 def _classifier_params(args):
@@ -362,7 +353,7 @@ def _announce_protocol(model, X, y, novel_labels, n_obs, console, test_size=0.2)
     )
     try:
         start = time.perf_counter()
-        Xs = _set_verbose(clone(model[:-1]), 0).fit_transform(X[sample], y[sample])
+        Xs = set_verbose(clone(model[:-1]), 0).fit_transform(X[sample], y[sample])
         front_per_star = (time.perf_counter() - start) / len(sample)
         estimate = estimate_fit_seconds(
             clf, Xs, y[sample], n_stars=n_train, classes=np.unique(y[known])
@@ -465,7 +456,7 @@ def cmd_demo(args):
     if sizes["max_epochs"] is not None:
         params["max_epochs"] = sizes["max_epochs"]
     model = make_default_model(n_obs=sizes["n_obs"], **params)
-    _set_verbose(model, _verbosity(args))
+    set_verbose(model, _verbosity(args))
     _announce_protocol(model, X, y, ("VAR",), sizes["n_obs"], console)
     result = run_protocol(
         model,
@@ -524,7 +515,7 @@ def cmd_fit(args):
         f"{args.n_obs} observations"
     )
     model = make_default_model(n_obs=args.n_obs, **_classifier_params(args))
-    _set_verbose(model, _verbosity(args))
+    set_verbose(model, _verbosity(args))
     # model.fit, step by step: the front end's output gives the estimate and
     # the summary's period counts without a second period search.
     front, clf = model[:-1], model[-1]
@@ -534,7 +525,7 @@ def cmd_fit(args):
     clf.fit(Xt, y_known)
     seconds = time.perf_counter() - start
     # verbosity is this run's, not the model's: saved models are silent
-    save_model(_set_verbose(model, 0), args.model)
+    save_model(set_verbose(model, 0), args.model)
     reasons = [why for star, why in skipped.items() if star is not None]
     trained = _counts_text(y_known, clf.classes_)
     if len(y_known) < len(y):
@@ -619,11 +610,11 @@ def _write_predictions(out, classes, ids, X, table, rows, problems, skipped):
 
 
 def cmd_predict(args):
-    from ._catalogue import predict_table
+    from ._catalogue import _ids, predict_table
 
     console = _Console(args.quiet)
     verbose = _verbosity(args)
-    model = _set_verbose(_predict_model(args, console), verbose)
+    model = set_verbose(_predict_model(args, console), verbose)
     if not os.path.isdir(args.data):
         raise SystemExit(f"skdualnet: {args.data}: no such folder")
     fmt = detect_format(args.data) if args.format == "auto" else args.format
@@ -643,11 +634,7 @@ def cmd_predict(args):
         )
         table = {k: v[~bad] for k, v in table.items()}
         rows = keep[~bad]
-    ids = (
-        []
-        if X is None
-        else [str(i) for i in (X.ids if X.ids is not None else range(len(X)))]
-    )
+    ids = [] if X is None else _ids(X).tolist()
     n_total = len(ids) + sum(star is not None for star in skipped)
     out = sys.stdout if args.out == "-" else open(args.out, "w", newline="")
     try:
@@ -704,7 +691,7 @@ def cmd_evaluate(args):
     X, y, _ = _load_labelled(args, console)
     console.log(f"loaded {len(y)} stars: {_counts_text(y)}")
     model = make_default_model(n_obs=args.n_obs, **_classifier_params(args))
-    _set_verbose(model, _verbosity(args))
+    set_verbose(model, _verbosity(args))
     _announce_protocol(model, X, y, NOVEL_LABELS, args.n_obs, console)
     result = run_protocol(
         model,

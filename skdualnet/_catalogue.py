@@ -31,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from ._progress import progress
+from ._progress import progress, set_verbose
 from ._validation import LightCurves, check_light_curves
 
 __all__ = ["predict_catalogue", "predict_table", "prediction_columns"]
@@ -76,13 +76,6 @@ def _split(model):
     return model[:-1], model[-1]
 
 
-def _set_quiet(front):
-    for _, step in front.steps:
-        if hasattr(step, "get_params") and "verbose" in step.get_params(deep=False):
-            step.set_params(verbose=0)
-    return front
-
-
 def _score_robust(front, clf, X, verbose=0):
     """Front end and classifier on ``X``; stars they reject are set aside.
 
@@ -100,7 +93,7 @@ def _score_robust(front, clf, X, verbose=0):
         pass
     problems = {}
     # The front end alone finds the culprits: the network is not run per star.
-    alone = _set_quiet(copy.deepcopy(front))  # fitted steps stay fitted
+    alone = set_verbose(copy.deepcopy(front), 0)  # fitted steps stay fitted
     for i in progress(rows, desc="checking stars one by one", verbose=verbose):
         try:
             alone.transform(X[[i]])
@@ -168,10 +161,15 @@ def _concat(tables, classes):
     return {k: np.concatenate([t[k] for t in tables]) for k in tables[0]}
 
 
-def _chunks(n, chunk_size):
+def _check_chunk_size(chunk_size):
     if int(chunk_size) < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
-    return [slice(a, min(a + chunk_size, n)) for a in range(0, n, int(chunk_size))]
+    return int(chunk_size)
+
+
+def _chunks(n, chunk_size):
+    chunk_size = _check_chunk_size(chunk_size)
+    return [slice(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)]
 
 
 def predict_table(model, X, *, chunk_size=CHUNK_SIZE, scheduler=None, verbose=0):
@@ -407,7 +405,7 @@ def predict_catalogue(
         raise ValueError(
             f"catalogue table has no column(s) {missing}; it has {list(data.columns)}"
         )
-    _chunks(1, chunk_size)  # checks chunk_size
+    chunk_size = _check_chunk_size(chunk_size)
     if hasattr(data, "map_partitions"):  # a dask DataFrame
         import dask
 
@@ -416,7 +414,7 @@ def predict_catalogue(
             _score_frame,
             dask.delayed(model),
             cols,
-            int(chunk_size),
+            chunk_size,
             meta=_meta(clf.classes_),
         )
-    return _score_frame(data[wanted], model, cols, int(chunk_size))
+    return _score_frame(data[wanted], model, cols, chunk_size)

@@ -233,3 +233,13 @@ def estimate_fit_seconds(clf, X, y, *, n_stars=None, classes=None, n_batches=3):
         train_per_sequence=train,
         evaluate_per_sequence=evaluate,
     )
+
+
+def set_verbose(model, verbose):
+    """Set ``verbose`` on every step of ``model`` that has one (not the
+    Pipeline's); returns ``model``."""
+    steps = [step for _, step in model.steps] if hasattr(model, "steps") else [model]
+    for step in steps:
+        if hasattr(step, "get_params") and "verbose" in step.get_params(deep=False):
+            step.set_params(verbose=verbose)
+    return model

@@ -286,6 +286,28 @@ def _finish(curves, period, ids, labels, what, features=None):
 
 
 # ----------------------------------------------------------- ASAS-SN: catalogue
+def _read_csv_header(path_or_file, what):
+    """``(name, header_line, header, rows)`` of a CSV file.
+
+    ``header``: the first row's names, normalised, trailing empty ones
+    dropped; ``rows``: an iterator over the other ``(line_number, fields)``.
+    An empty file or an invalid header raises ``ValueError`` naming the file
+    (``what``: "catalogue", "file", ... in the message).
+    """
+    text, name = _read_text(path_or_file)
+    rows = _csv_rows(text)
+    try:
+        header_line, header = next(rows)
+    except StopIteration:
+        raise ValueError(f"{name}: empty {what} (no header line)") from None
+    if header is None:
+        raise ValueError(f"{name}: line {header_line}: header is not valid CSV")
+    header = [_normalize_name(h) for h in header]
+    while header and header[-1] == "":
+        header.pop()
+    return name, header_line, header, rows
+
+
 def _read_catalog_table(path, bad_rows=None):
     """Parse a catalogue CSV into normalised header and rows.
 
@@ -294,17 +316,7 @@ def _read_catalog_table(path, bad_rows=None):
     then ``(line_number, fields_or_None, problem)`` is appended to it and the
     row is left out (the loaders' ``on_error="skip"``).
     """
-    text, name = _read_text(path)
-    rows = _csv_rows(text)
-    try:
-        header_line, header = next(rows)
-    except StopIteration:
-        raise ValueError(f"{name}: empty catalogue (no header line)") from None
-    if header is None:
-        raise ValueError(f"{name}: line {header_line}: header is not valid CSV")
-    header = [_normalize_name(h) for h in header]
-    while header and header[-1] == "":
-        header.pop()
+    name, header_line, header, rows = _read_csv_header(path, "catalogue")
     body = []
     for lineno, fields in rows:
         fields = _strip_trailing_empty(fields, len(header))

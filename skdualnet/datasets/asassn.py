@@ -29,7 +29,7 @@ from ._common import (
     _first_of_duplicates,
     _normalize_name,
     _read_catalog_table,
-    _read_text,
+    _read_csv_header,
     _row_problem,
     _skipped_rows,
     _strip_trailing_empty,
@@ -168,17 +168,7 @@ def read_asassn_lightcurve(path_or_file, band=None, *, return_info=False):
         if str(band).lower() not in ("v", "g"):
             raise ValueError(f'band must be None, "V" or "g"; got {band!r}')
         band = "V" if str(band).lower() == "v" else "g"
-    text, name = _read_text(path_or_file)
-    rows = _csv_rows(text)
-    try:
-        header_line, header = next(rows)
-    except StopIteration:
-        raise ValueError(f"{name}: empty file (no header line)") from None
-    if header is None:
-        raise ValueError(f"{name}: line {header_line}: header is not valid CSV")
-    header = [_normalize_name(h) for h in header]
-    while header and header[-1] == "":
-        header.pop()
+    name, header_line, header, rows = _read_csv_header(path_or_file, "file")
     cols = {key: _find_column(header, cands) for key, cands in _LC_COLUMNS.items()}
     missing = [key for key in ("time", "mag", "err") if cols[key] is None]
     if missing:
