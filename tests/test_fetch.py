@@ -2,6 +2,7 @@
 
 import functools
 import http.server
+import inspect
 import shutil
 import threading
 import urllib.parse
@@ -236,3 +237,21 @@ def test_bad_arguments(tmp_path):
         fetch_asassn_variables(tmp_path, on_error="ignore")
     with pytest.raises(ValueError, match="retries"):
         fetch_asassn_variables(tmp_path, retries=-1)
+    with pytest.raises(ValueError, match="max_stars"):
+        fetch_asassn_variables(tmp_path, max_stars=0)
+
+
+def test_load_options_are_load_asassns_parameters():
+    # The fetcher lists what it passes on to load_asassn (no introspection at
+    # run time); this keeps the list true. Its cut options are exactly
+    # select_catalog_rows's, with load_asassn's defaults.
+    from skdualnet.datasets import load_asassn, select_catalog_rows
+    from skdualnet.datasets.fetch import _CUT_OPTIONS, _LOAD_OPTIONS
+
+    load = inspect.signature(load_asassn).parameters
+    own = {"folder", "catalog", "lightcurve_dir", "on_error"}
+    assert set(_LOAD_OPTIONS) == set(load) - own
+    select = inspect.signature(select_catalog_rows).parameters
+    assert set(_CUT_OPTIONS) == set(select) - {"catalog", "missing_columns"}
+    for name in _CUT_OPTIONS:
+        assert select[name].default == load[name].default, name

@@ -31,6 +31,7 @@ from skdualnet.datasets import (
     map_variable_type,
     read_asassn_catalog,
     read_asassn_lightcurve,
+    select_catalog_rows,
     to_long_format,
 )
 
@@ -206,8 +207,21 @@ def test_read_lightcurve_missing_file(tmp_path):
 # ---------------------------------------------------------- ASAS-SN catalogue
 def test_read_catalog_known_values():
     cat = read_asassn_catalog(ASASSN / "catalog.csv")
-    assert set(cat) == {"ids", "type", "period", "probability", "mean_mag"}
+    assert set(cat) == {
+        "ids",
+        "type",
+        "period",
+        "probability",
+        "mean_mag",
+        "file",
+        "aliases",
+    }
     assert_array_equal(cat["ids"], NAMES)  # asassn_name preferred to source_id
+    # every identifier-like column, for the file lookup; no file column
+    assert cat["aliases"][1] == [NAMES[1], "102"]
+    assert cat["file"].tolist() == [""] * 8
+    _, info = read_asassn_catalog(ASASSN / "catalog.csv", return_info=True)
+    assert info == {"missing_columns": set()}
     types = "RRAB EW VAR SR DCEP: EA|EB YSO ROT".split()
     assert cat["type"].tolist() == types
     assert_allclose(cat["period"][[0, 1, 4]], [0.55, 0.33, 5.366])
@@ -224,10 +238,30 @@ def test_read_catalog_tolerant_column_names(tmp_path):
     assert cat["type"].tolist() == ["RRAB"]
     assert_allclose([cat["period"][0], cat["probability"][0]], [0.5, 0.95])
     # optional columns may be absent
-    path.write_text("source_id,type\n7,EW\n")
-    cat = read_asassn_catalog(path)
+    path.write_text("source_id,type,file\n7,EW,a/7.csv\n")
+    cat, info = read_asassn_catalog(path, return_info=True)
     assert cat["ids"].tolist() == ["7"]
+    assert cat["file"].tolist() == ["a/7.csv"]
     assert np.isnan(cat["period"]).all() and np.isnan(cat["mean_mag"]).all()
+    assert info["missing_columns"] == {"period", "probability", "mean_mag"}
+
+
+def test_select_catalog_rows_known_cuts():
+    cat = read_asassn_catalog(ASASSN / "catalog.csv")
+    # RRAB EW VAR SR DCEP: EA|EB YSO ROT; probabilities .99 .95 .97 .5 .92
+    # .93 .99 .99; magnitudes 13.2 14 15 12.5 12 16 13 10.5
+    labels, keep, counts = select_catalog_rows(cat)
+    assert labels.tolist() == ["RRAB", "EB", "VAR", "SR", "CEP", "EB", None, "ROT"]
+    assert keep.tolist() == [True, True, True, False, True, True, False, False]
+    assert counts == {"unmapped": 1, "novel": 0, "probability": 1, "magnitude": 1}
+    _, keep, counts = select_catalog_rows(
+        cat, include_novel=False, min_probability=None, mag_range=None
+    )
+    assert keep.tolist() == [True, True, False, True, True, True, False, True]
+    assert counts == {"unmapped": 1, "novel": 1, "probability": 0, "magnitude": 0}
+    # a catalogue without a probability column skips that cut
+    _, keep, counts = select_catalog_rows(cat, missing_columns={"probability"})
+    assert keep[3] and counts["probability"] == 0
 
 
 def test_read_catalog_errors(tmp_path):

@@ -35,6 +35,7 @@ from .asassn import (
     map_variable_type,
     read_asassn_catalog,
     read_asassn_lightcurve,
+    select_catalog_rows,
 )
 from .eros import load_eros1_lmc
 from .fetch import fetch_asassn_variables
@@ -59,5 +60,6 @@ __all__ = [
     "map_variable_type",
     "read_asassn_catalog",
     "read_asassn_lightcurve",
+    "select_catalog_rows",
     "to_long_format",
 ]

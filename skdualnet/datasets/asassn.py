@@ -279,25 +279,60 @@ def _parse_catalog(path, skipped=None):
     # every identifier-like column and an optional file column, for file lookup
     alt = [i for i, h in enumerate(header) if h in _CATALOG_COLUMNS["ids"]]
     file_col = _find_column(header, _FILE_COLUMNS)
-    keys = []
-    for row in body:
-        names = [row[i] for i in alt if row[i]]
-        keys.append((row[file_col] if file_col is not None else None, names))
+    out["file"] = np.array(
+        [row[file_col] if file_col is not None else "" for row in body], dtype=str
+    )
+    out["aliases"] = np.empty(len(body), dtype=object)
+    out["aliases"][:] = [[row[i] for i in alt if row[i]] for row in body]
     missing = {key for key in ("period", "probability", "mean_mag") if idx[key] is None}
-    return out, keys, missing
+    return out, missing
 
 
-def _catalog_cuts(
-    cat, missing_cols, *, mapping, include_novel, min_probability, mag_range
+def select_catalog_rows(
+    catalog,
+    *,
+    mapping=SUPERCLASS_MAP,
+    include_novel=True,
+    min_probability=0.9,
+    mag_range=(11, 17),
+    missing_columns=(),
 ):
-    """The catalogue-level cuts of :func:`load_asassn`.
+    """The catalogue-level cuts of :func:`load_asassn` (cuts 1-4).
 
-    Returns ``(labels, keep, counts)``: the superclass of every catalogue row
-    (``None`` if unmapped), the rows that pass, and how many rows each cut
-    removed (keys ``unmapped``, ``novel``, ``probability``, ``magnitude``).
-    The probability cut is skipped when the catalogue has no such column; a
-    star without a catalogue mean magnitude passes the magnitude cut here.
+    Parameters
+    ----------
+    catalog : dict of ndarray
+        As returned by :func:`read_asassn_catalog`.
+    mapping, include_novel, min_probability, mag_range
+        As in :func:`load_asassn` (same defaults).
+    missing_columns : collection of str, default=()
+        Optional columns the catalogue file lacks (``info["missing_columns"]``
+        of ``read_asassn_catalog(path, return_info=True)``): the probability
+        cut is skipped when ``"probability"`` is among them.
+
+    Returns
+    -------
+    labels : ndarray of object
+        Superclass of every catalogue row (``None`` if unmapped).
+    keep : ndarray of bool
+        The rows that pass. A star without a catalogue mean magnitude passes
+        the magnitude cut here (:func:`load_asassn` then uses the median of
+        its light curve).
+    counts : dict
+        Rows each cut removed: ``unmapped``, ``novel``, ``probability``,
+        ``magnitude``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cat = {"type": np.array(["RRAB", "EW", "XYZ"]),
+    ...        "probability": np.array([0.95, 0.5, 0.99]),
+    ...        "mean_mag": np.array([13.0, 14.0, 12.0])}
+    >>> labels, keep, counts = select_catalog_rows(cat)
+    >>> keep.tolist(), counts["unmapped"], counts["probability"]
+    ([True, False, False], 1, 1)
     """
+    cat, missing_cols = catalog, set(missing_columns)
     counts = dict.fromkeys(("unmapped", "novel", "probability", "magnitude"), 0)
     types, inverse = np.unique(cat["type"], return_inverse=True)
     mapped = [map_variable_type(t, mapping) for t in types]
@@ -321,7 +356,7 @@ def _catalog_cuts(
     return labels, keep, counts
 
 
-def read_asassn_catalog(path):
+def read_asassn_catalog(path, *, return_info=False):
     """Read an ASAS-SN variable-star catalogue CSV.
 
     Column names are matched case-insensitively, ignoring spaces and
@@ -344,12 +379,20 @@ def read_asassn_catalog(path):
     ----------
     path : str, path-like or file-like
         The catalogue CSV (optionally gzip-compressed).
+    return_info : bool, default=False
+        Also return ``{"missing_columns": set}``: the optional columns the
+        file lacks (their entries are all ``NaN``).
 
     Returns
     -------
     catalog : dict of ndarray
         ``ids`` and ``type`` (str) and ``period``, ``probability``,
-        ``mean_mag`` (float), one entry per catalogue row.
+        ``mean_mag`` (float), one entry per catalogue row; ``file`` (str, the
+        ``file``/``lightcurve`` column, ``""`` when absent) and ``aliases``
+        (object, the non-empty values of every identifier-like column), with
+        which :func:`load_asassn` finds each star's light-curve file.
+    info : dict
+        Only if ``return_info``.
 
     Raises
     ------
@@ -357,7 +400,8 @@ def read_asassn_catalog(path):
         If the file cannot be read, lacks an identifier or type column, or has
         a truncated row; the message names the file.
     """
-    return _parse_catalog(path)[0]
+    catalog, missing = _parse_catalog(path)
+    return (catalog, {"missing_columns": missing}) if return_info else catalog
 
 
 def _read_head(path, n_bytes=65536):
@@ -520,30 +564,11 @@ def load_asassn(
     cat_path = _find_catalog(folder, catalog)
     what = f"load_asassn({folder})"
     skipped = {}
-    cat, keys, missing_cols = _parse_catalog(
+    cat, missing_cols = _parse_catalog(
         cat_path, skipped if on_error == "skip" else None
     )
-    if lightcurve_dir is None:
-        lc_dir = folder / "lightcurves" if (folder / "lightcurves").is_dir() else folder
-    else:
-        lc_dir = Path(lightcurve_dir)
-        lc_dir = lc_dir if lc_dir.is_absolute() else folder / lc_dir
-        if not lc_dir.is_dir():
-            raise ValueError(f"{lc_dir}: light-curve folder not found")
-    index = _lightcurve_index(lc_dir, cat_path.resolve())
-
-    info = dict.fromkeys(
-        (
-            "unmapped",
-            "novel",
-            "probability",
-            "magnitude",
-            "min_obs",
-            "errors",
-            "duplicates",
-        ),
-        0,
-    )
+    lc_dir = _lightcurve_folder(folder, lightcurve_dir)
+    info = dict.fromkeys(_INFO_COUNTS, 0)
     info["n_catalog"] = len(cat["ids"])
     info["non_detections"] = 0
     if min_probability is not None and "probability" in missing_cols:
@@ -553,33 +578,98 @@ def load_asassn(
             UserWarning,
             stacklevel=2,
         )
-    labels, keep, counts = _catalog_cuts(
+    labels, keep, counts = select_catalog_rows(
         cat,
-        missing_cols,
         mapping=mapping,
         include_novel=include_novel,
         min_probability=min_probability,
         mag_range=mag_range,
+        missing_columns=missing_cols,
     )
     info.update(counts)
     first = _first_of_duplicates(cat["ids"].tolist(), what)
     info["duplicates"] = int((keep & ~first).sum())
     keep &= first
+    stars = progress(
+        np.flatnonzero(keep), desc=f"reading {folder.name}", verbose=verbose
+    )
+    rows = _read_catalog_stars(
+        cat,
+        stars,
+        lc_dir,
+        _lightcurve_index(lc_dir, cat_path.resolve()),
+        band=band,
+        mag_range=mag_range,
+        min_obs=min_obs,
+        on_error=on_error,
+        skipped=skipped,
+        info=info,
+    )
+    info["errors"] = len(skipped)
+    info["skipped"] = skipped
+    _warn_skipped(skipped, what)
+    curves, periods, ids, ys, fine = (list(c) for c in zip(*rows)) if rows else [[]] * 5
+    ys = [labels[i] for i in ys]
+    X, y = _finish(curves, periods, ids, ys, what)
+    out = (X, y.astype(str))
+    if return_fine_labels:
+        out += (np.asarray(fine, dtype=str),)
+    if return_info:
+        out += (info,)
+    return out
 
-    curves, periods, ids, ys, fine = [], [], [], [], []
-    stars = np.flatnonzero(keep)
-    for i in progress(stars, desc=f"reading {folder.name}", verbose=verbose):
+
+_INFO_COUNTS = (
+    "unmapped",
+    "novel",
+    "probability",
+    "magnitude",
+    "min_obs",
+    "errors",
+    "duplicates",
+)
+
+
+def _lightcurve_folder(folder, lightcurve_dir):
+    """``lightcurve_dir`` resolved against ``folder`` (see :func:`load_asassn`)."""
+    if lightcurve_dir is None:
+        return folder / "lightcurves" if (folder / "lightcurves").is_dir() else folder
+    lc_dir = Path(lightcurve_dir)
+    lc_dir = lc_dir if lc_dir.is_absolute() else folder / lc_dir
+    if not lc_dir.is_dir():
+        raise ValueError(f"{lc_dir}: light-curve folder not found")
+    return lc_dir
+
+
+def _star_file(cat, i, lc_dir, index):
+    """Path of catalogue row ``i``'s light curve, or None if none is found."""
+    file_name = cat["file"][i]
+    if file_name:
+        path = Path(file_name)
+        return path if path.is_absolute() else lc_dir / path
+    return next(
+        (index[k] for k in map(_file_key, cat["aliases"][i]) if k in index), None
+    )
+
+
+def _read_catalog_stars(
+    cat, stars, lc_dir, index, *, band, mag_range, min_obs, on_error, skipped, info
+):
+    """Read the selected rows' light curves; apply cuts 4 (fallback) and 5.
+
+    Returns ``(curve, period, id, row, fine type)`` per kept star; a star
+    whose file fails is raised or recorded in ``skipped``; the cuts are
+    counted in ``info``.
+    """
+    rows = []
+    for i in stars:
         star = cat["ids"][i]
-        file_name, names = keys[i]
-        if file_name:
-            path = Path(file_name)
-            path = path if path.is_absolute() else lc_dir / path
-        else:
-            path = next((index[k] for k in map(_file_key, names) if k in index), None)
+        path = _star_file(cat, i, lc_dir, index)
         try:
             if path is None:
                 raise ValueError(
-                    f"no light-curve file found in {lc_dir} for identifiers {names}"
+                    f"no light-curve file found in {lc_dir} for identifiers "
+                    f"{list(cat['aliases'][i])}"
                 )
             curve, lc_info = read_asassn_lightcurve(path, band, return_info=True)
         except ValueError as exc:
@@ -596,18 +686,5 @@ def load_asassn(
         if min_obs is not None and len(curve) < min_obs:
             info["min_obs"] += 1
             continue
-        curves.append(curve)
-        periods.append(cat["period"][i])
-        ids.append(star)
-        ys.append(labels[i])
-        fine.append(cat["type"][i])
-    info["errors"] = len(skipped)
-    info["skipped"] = skipped
-    _warn_skipped(skipped, what)
-    X, y = _finish(curves, periods, ids, ys, what)
-    out = (X, y.astype(str))
-    if return_fine_labels:
-        out += (np.asarray(fine, dtype=str),)
-    if return_info:
-        out += (info,)
-    return out
+        rows.append((curve, cat["period"][i], star, i, cat["type"][i]))
+    return rows

@@ -13,8 +13,8 @@ layout (``tests/test_fetch.py``), not yet against the live ASAS-SN service.
 
 import csv
 import http.client
-import inspect
 import io
+import numbers
 import os
 import re
 import time
@@ -26,13 +26,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .._parameters import Interval, StrOptions, check_params
 from ._common import _csv_rows, _listing, _normalize_name, _read_text
 from .asassn import (
-    _catalog_cuts,
-    _parse_catalog,
     load_asassn,
     read_asassn_catalog,
     read_asassn_lightcurve,
+    select_catalog_rows,
 )
 
 __all__ = ["fetch_asassn_variables"]
@@ -43,8 +43,22 @@ _CATALOG = "catalog.csv"  # the rows selected by the last call (read by load_asa
 _LC_DIR = "lightcurves"
 _USER_AGENT = "skdualnet (fetch_asassn_variables; Python urllib)"
 _CHUNK = 1 << 16
-# Parameters of load_asassn that fetch_asassn_variables sets itself.
-_RESERVED = ("folder", "catalog", "lightcurve_dir", "on_error")
+# Parameters of load_asassn that fetch_asassn_variables passes on (it sets
+# folder, catalog, lightcurve_dir and on_error itself); a test checks this
+# against load_asassn's signature.
+_LOAD_OPTIONS = (
+    "mapping",
+    "min_probability",
+    "min_obs",
+    "mag_range",
+    "include_novel",
+    "band",
+    "return_fine_labels",
+    "return_info",
+    "verbose",
+)
+# Of those, the catalogue cuts (select_catalog_rows's parameters).
+_CUT_OPTIONS = ("mapping", "min_probability", "mag_range", "include_novel")
 
 
 class _FileError(Exception):
@@ -166,25 +180,6 @@ def _manual_help(folder, missing):
         "ASAS-SN name with spaces as '_'), then call fetch_asassn_variables again "
         "(or pass base_url= a reachable mirror)."
     )
-
-
-def _catalog_selection(cat, missing_cols, kwargs):
-    """Rows passing ``load_asassn``'s catalogue-level cuts (its defaults)."""
-    defaults = {
-        name: p.default
-        for name, p in inspect.signature(load_asassn).parameters.items()
-        if p.default is not inspect.Parameter.empty
-    }
-    opts = {**defaults, **kwargs}
-    _, keep, _ = _catalog_cuts(
-        cat,
-        missing_cols,
-        mapping=opts["mapping"],
-        include_novel=opts["include_novel"],
-        min_probability=opts["min_probability"],
-        mag_range=opts["mag_range"],
-    )
-    return keep
 
 
 def fetch_asassn_variables(
@@ -327,18 +322,22 @@ def fetch_asassn_variables(
     >>> X, y = fetch_asassn_variables(max_stars=100, return_X_y=True,
     ...                               min_obs=100)  # doctest: +SKIP
     """
-    if on_error not in ("raise", "skip"):
-        raise ValueError(f'on_error must be "raise" or "skip"; got {on_error!r}')
-    if int(retries) != retries or retries < 0:
-        raise ValueError(f"retries must be a non-negative integer; got {retries!r}")
-    if max_stars is not None and (int(max_stars) != max_stars or max_stars < 1):
-        raise ValueError(f"max_stars must be None or a positive int; got {max_stars!r}")
-    accepted = set(inspect.signature(load_asassn).parameters) - set(_RESERVED)
-    unknown = sorted(set(load_kwargs) - accepted)
+    check_params(
+        "fetch_asassn_variables",
+        {
+            "on_error": [StrOptions({"raise", "skip"})],
+            "retries": [Interval(numbers.Integral, 0, None, closed="left")],
+            "max_stars": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        },
+        on_error=on_error,
+        retries=retries,
+        max_stars=max_stars,
+    )
+    unknown = sorted(set(load_kwargs) - set(_LOAD_OPTIONS))
     if unknown:
         raise TypeError(
             f"fetch_asassn_variables() got unexpected keyword argument(s) {unknown}; "
-            f"load_asassn accepts {sorted(accepted)}"
+            f"load_asassn accepts {sorted(_LOAD_OPTIONS)}"
         )
     retries = int(retries)
     folder = _get_data_home(data_home) / _SUBFOLDER
@@ -368,7 +367,7 @@ def fetch_asassn_variables(
                 "base_url and catalog_path. " + _manual_help(folder, [_FULL_CATALOG])
             ) from None
     try:
-        cat, keys, missing_cols = _parse_catalog(full)
+        cat, cat_info = read_asassn_catalog(full, return_info=True)
         text, _ = _read_text(full)
     except ValueError as exc:
         raise OSError(
@@ -380,12 +379,15 @@ def fetch_asassn_variables(
     names = [_normalize_name(h) for h in header]
 
     # ------------------------------------------------------------ selection
-    keep = _catalog_selection(cat, missing_cols, load_kwargs)
+    cuts = {k: v for k, v in load_kwargs.items() if k in _CUT_OPTIONS}
+    _, keep, _ = select_catalog_rows(
+        cat, missing_columns=cat_info["missing_columns"], **cuts
+    )
     if ids is not None:
         wanted = {str(i).strip() for i in np.atleast_1d(np.asarray(ids, dtype=str))}
         found = set()
-        in_ids = np.zeros(len(keys), dtype=bool)
-        for i, (_, star_names) in enumerate(keys):
+        in_ids = np.zeros(len(cat["ids"]), dtype=bool)
+        for i, star_names in enumerate(cat["aliases"]):
             hit = wanted.intersection(star_names)
             if hit:
                 in_ids[i] = True
@@ -404,7 +406,7 @@ def fetch_asassn_variables(
     seen = set()
     for i in selected:
         star = str(cat["ids"][i])
-        file_name = keys[i][0]
+        file_name = cat["file"][i]
         rel = Path(file_name) if file_name else None
         if rel is None or rel.is_absolute() or ".." in rel.parts:
             rel = Path(_safe_name(star) + ".csv")
