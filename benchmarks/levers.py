@@ -40,7 +40,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 from table2 import NOVEL, _cap_per_class, _load, _parse_param, with_periods
 
-from skdualnet._protocol import make_default_model
+from skdualnet import make_default_model
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 

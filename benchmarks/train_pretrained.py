@@ -4,7 +4,7 @@ Loads the shared ASAS folders (combined as in ``table2.py``: chemically
 peculiar stars are novel in both), keeps at most ``--max-per-class`` stars of
 each known class, holds out ``--test-size`` of the known stars by star
 (stratified), estimates every period once, trains the default pipeline
-(``skdualnet._protocol.make_default_model``) on the rest and measures it on
+(``skdualnet.make_default_model``) on the rest and measures it on
 the held-out known stars and all novel stars, next to the classical peer
 (``peer.py``) on the same split. Writes the model (``--out``, skdualnet's
 pickle-free format) and ``benchmarks/results/pretrained_<name>.{json,md}``:

@@ -279,11 +279,15 @@ def _write_outputs(result, out_dir, title, console, note=None):
             os.path.join(out_dir, "energy_histogram.png"),
         )
         clf, X_test = objects["model"][-1], objects["X_test"]
+        segmented = objects["X_test_segmented"]
         idx = np.arange(min(8, len(X_test)))
         rec = clf.reconstruct(X_test[idx])
-        phase = [np.cumsum(X_test.segments[i][0, :, 0])[X_test.mask[i][0]] for i in idx]
-        x = [X_test.segments[i][0, :, 1][X_test.mask[i][0]] for i in idx]
-        x_hat = [rec[k][0][X_test.mask[i][0]] for k, i in enumerate(idx)]
+        # first segment of each star: phases from the segmenter, standardised
+        # magnitudes (the network's target) and their reconstruction
+        observed = [X_test.mask[i][0] for i in idx]
+        phase = [segmented.segments[i][0, :, 0][m] for i, m in zip(idx, observed)]
+        x = [X_test.sequences[i][0, :, 1][m] for i, m in zip(idx, observed)]
+        x_hat = [rec[k][0][m] for k, m in enumerate(observed)]
         labels = clf.predict(X_test[idx])
         plot_reconstructions(
             phase,

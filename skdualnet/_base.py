@@ -2,6 +2,7 @@
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ._parameters import check_estimator_params
 from ._validation import check_light_curves
 
 __all__ = ["LightCurveTransformer"]
@@ -48,8 +49,11 @@ class LightCurveTransformer(TransformerMixin, BaseEstimator):
         self._check_params()
         return self._transform(check_light_curves(X))
 
+    #: scikit-learn constraints of the parameters (see :mod:`._parameters`).
+    _parameter_constraints = {}
+
     def _check_params(self):
-        pass
+        check_estimator_params(self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -26,11 +26,13 @@ Dask is optional: ``pip install skdualnet[dask]``.
 """
 
 import copy
+import numbers
 import re
 import warnings
 
 import numpy as np
 
+from ._parameters import Interval, check_params
 from ._progress import progress, set_verbose
 from ._validation import LightCurves, check_light_curves
 
@@ -162,8 +164,11 @@ def _concat(tables, classes):
 
 
 def _check_chunk_size(chunk_size):
-    if int(chunk_size) < 1:
-        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    check_params(
+        "predict_table",
+        {"chunk_size": [Interval(numbers.Integral, 1, None, closed="left")]},
+        chunk_size=chunk_size,
+    )
     return int(chunk_size)
 
 
@@ -197,6 +202,7 @@ def predict_table(model, X, *, chunk_size=CHUNK_SIZE, scheduler=None, verbose=0)
     dict of str to ndarray
         The columns of :func:`prediction_columns`, in star order.
     """
+    chunk_size = _check_chunk_size(chunk_size)
     _, clf = _split(model)
     X = check_light_curves(X)
     parts = _chunks(len(X), chunk_size)

@@ -22,14 +22,13 @@ from skorch.utils import to_numpy, to_tensor
 from torch.utils.data import DataLoader, Dataset
 
 from ._criterion import DualNetLoss
+from ._front_end import make_front_end
 from ._gmm import gmm_parameters, sample_energy
 from ._gru import flush_denormal
 from ._modules import DualNetModule, star_mean
-from ._normalization import Normalizer
-from ._phase_folding import PhaseFolder
+from ._parameters import Interval, StrOptions, check_estimator_params, check_params
 from ._progress import TrainingProgressBar, progress
-from ._segmentation import SequenceSegmenter
-from ._validation import check_light_curves
+from ._validation import NormalizedSequences, SegmentedCurves, check_light_curves
 
 __all__ = ["DualNetClassifier"]
 
@@ -40,8 +39,8 @@ class StarDataset(Dataset):
 
     Parameters
     ----------
-    X : LightCurves
-        Normalised light curves (output of :class:`~skdualnet.Normalizer`).
+    X : NormalizedSequences
+        Output of :class:`~skdualnet.Normalizer`.
     y : ndarray of shape (n_stars,), default=None
         Encoded labels; ``-1`` is used when absent.
     """
@@ -54,7 +53,8 @@ class StarDataset(Dataset):
         return len(self.X)
 
     def __getitem__(self, i):
-        item = {"seq": self.X.segments[i], "mask": self.X.mask[i], "aux": self.X.aux[i]}
+        X = self.X
+        item = {"seq": X.sequences[i], "mask": X.mask[i], "aux": X.aux[i]}
         return item, (-1 if self.y is None else self.y[i])
 
 
@@ -206,14 +206,16 @@ class DualNetClassifier(NeuralNetClassifier):
     parameter (callbacks, ``device``, ``max_epochs``, ``module__*``,
     ``criterion__*``, ``optimizer__*``) works as documented there.
 
-    One sample is one star. ``X`` is a :class:`~skdualnet.LightCurves` (or a
-    list of ``(n_obs, 3)`` arrays); if it has not been through
-    :class:`~skdualnet.Normalizer`, the default front end
-    ``PhaseFolder() -> SequenceSegmenter(min_obs=2) -> Normalizer()`` is
-    applied first. Training runs on segments, each segment carrying its
-    star's label; every output is per star: probabilities are the mean of the
-    star's segment probabilities, the novelty score is minus the mean of its
-    segment energies, and the embedding is the mean of its segment embeddings.
+    One sample is one star. ``X`` is the
+    :class:`~skdualnet.NormalizedSequences` of a front end
+    (:func:`~skdualnet.make_default_model` builds front end and classifier
+    together); other light curves (a :class:`~skdualnet.LightCurves` or a
+    list of ``(n_obs, 3)`` arrays) first go through
+    ``make_front_end(features=False, min_obs=2)``. Training runs on
+    segments, each segment carrying its star's label; every output is per
+    star: probabilities are the mean of the star's segment probabilities, the
+    novelty score is minus the mean of its segment energies, and the
+    embedding is the mean of its segment embeddings.
     The validation split and batches are drawn over stars, so the segments of
     a star are never on both sides.
 
@@ -316,6 +318,16 @@ class DualNetClassifier(NeuralNetClassifier):
     >>> clf.get_params()["module__embedding_size"]
     8
     """
+
+    #: Constraints of the parameters this class adds to skorch's (see
+    #: :mod:`._parameters`); labels named by a ``class_weight`` dict are
+    #: checked against ``y`` in ``fit``.
+    _parameter_constraints = {
+        "training": [StrOptions({"joint", "sequential"})],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "novelty_percentile": [Interval(numbers.Real, 0, 100, closed="neither")],
+        "random_state": ["random_state"],
+    }
 
     def __init__(
         self,
@@ -700,14 +712,14 @@ class DualNetClassifier(NeuralNetClassifier):
         -------
         list of ndarray of shape (n_segments_i, n_obs)
             Standardised magnitudes predicted at each step (0 on padding),
-            to compare with ``X.segments[i][:, :, 1]`` after the front end.
+            to compare with ``X.sequences[i][:, :, 1]`` after the front end.
         """
         X = self._prepare(X)
         out = []
         for _, _, _, x_hat, star in self.forward_iter(X):
             counts = torch.bincount(star).tolist()
             out.extend(part.numpy() for part in torch.split(x_hat, counts))
-        n_obs = X.segments[0].shape[1]
+        n_obs = X.sequences[0].shape[1]
         return [np.pad(r, ((0, 0), (0, n_obs - r.shape[1]))) for r in out]
 
     def fit_transform(self, X, y, **fit_params):
@@ -764,14 +776,19 @@ class DualNetClassifier(NeuralNetClassifier):
         check_is_fitted(self, "training_scores_")
         if percentile is not None and fpr is not None:
             raise ValueError("Give percentile or fpr, not both")
+        check_params(
+            "set_novelty_threshold",
+            {
+                "percentile": [Interval(numbers.Real, 0, 100, closed="neither"), None],
+                "fpr": [Interval(numbers.Real, 0, 1, closed="neither"), None],
+            },
+            percentile=percentile,
+            fpr=fpr,
+        )
         if fpr is not None:
-            if not 0 < fpr < 1:
-                raise ValueError(f"fpr must be in (0, 1); got {fpr}")
             percentile = 100.0 * (1.0 - fpr)
         if percentile is None:
             percentile = self.novelty_percentile
-        if not 0 < percentile < 100:
-            raise ValueError(f"percentile must be in (0, 100); got {percentile}")
         scores = self.training_scores_ if X is None else self.score_samples(X)
         self.offset_ = float(np.percentile(scores, 100.0 - percentile))
         return self
@@ -787,24 +804,20 @@ class DualNetClassifier(NeuralNetClassifier):
 
     # ---------------------------------------------------------------- helpers
     def _check_params(self):
-        if self.training not in ("joint", "sequential"):
-            raise ValueError(
-                f"training must be 'joint' or 'sequential'; got {self.training!r}"
-            )
-        p = self.novelty_percentile
-        if not isinstance(p, numbers.Real) or not 0 < p < 100:
-            raise ValueError(f"novelty_percentile must be in (0, 100); got {p!r}")
+        check_estimator_params(self)
 
     @staticmethod
     def _prepare(X):
+        """``X`` as :class:`~skdualnet.NormalizedSequences`: curves that have
+        not been through a front end go through ``make_front_end(features=False,
+        min_obs=2)``, segmented ones through its ``Normalizer``."""
         X = check_light_curves(X)
-        if X.stage == "normalized":
+        if isinstance(X, NormalizedSequences):
             return X
-        if X.phase is None and X.segments is None:
-            X = PhaseFolder().fit_transform(X)
-        if X.segments is None:
-            X = SequenceSegmenter(min_obs=2).fit_transform(X)
-        return Normalizer().fit_transform(X)
+        front = make_front_end(features=False, min_obs=2)
+        if isinstance(X, SegmentedCurves):
+            front = front[-1:]
+        return front.fit_transform(X)
 
     def _rng_devices(self):
         """CUDA devices whose random state a fit must fork (and restore)."""
@@ -871,15 +884,11 @@ class DualNetClassifier(NeuralNetClassifier):
                     f"{sorted(map(str, unknown))}; classes are {list(classes)!r}"
                 )
             return np.array([float(weight.get(c, 1.0)) for c in classes])
-        if isinstance(weight, str) and weight == "balanced":
-            counts = np.bincount(encoded, minlength=len(classes))
-            present = counts > 0
-            out = np.ones(len(classes))
-            out[present] = len(encoded) / (present.sum() * counts[present])
-            return out
-        raise ValueError(
-            f"class_weight must be 'balanced', a dict or None; got {weight!r}"
-        )
+        counts = np.bincount(encoded, minlength=len(classes))  # "balanced"
+        present = counts > 0
+        out = np.ones(len(classes))
+        out[present] = len(encoded) / (present.sum() * counts[present])
+        return out
 
     def _fit_mixture(self, X):
         """Mixture parameters on all training segments, then the training

@@ -3,10 +3,11 @@
 import numbers
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
 from ._base import LightCurveTransformer
+from ._parameters import Interval
 from ._progress import VERBOSE_DOC, progress
+from ._validation import NormalizedSequences, SegmentedCurves
 
 __all__ = ["FEATURE_NAMES", "LightCurveFeatures"]
 
@@ -184,14 +185,11 @@ class LightCurveFeatures(LightCurveTransformer):
         self.n_harmonics = n_harmonics
         self.verbose = verbose
 
-    def _check_params(self):
-        self._validate_params()
-
     def _transform(self, X):
-        if X.stage not in ("raw", "folded"):
+        if isinstance(X, SegmentedCurves | NormalizedSequences):
             raise ValueError(
                 "LightCurveFeatures works on whole curves: put it before "
-                f"SequenceSegmenter (got stage {X.stage!r})"
+                f"SequenceSegmenter (got {type(X).__name__})"
             )
         rows = np.zeros((len(X), len(FEATURE_NAMES)))
         flag = X.period_flag

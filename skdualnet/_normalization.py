@@ -3,10 +3,10 @@
 import numbers
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
 from ._base import LightCurveTransformer
-from ._segmentation import SequenceSegmenter
+from ._parameters import Interval
+from ._validation import NormalizedSequences, SegmentedCurves
 
 __all__ = ["Normalizer"]
 
@@ -27,9 +27,12 @@ class Normalizer(LightCurveTransformer):
       sequence: ``<m>``, ``log10 s`` and ``log10 P`` (0 when the curve was not
       folded), followed by the star's extra features, if any.
 
-    The result is stored in ``X.segments`` (columns ``dt, x, sigma``, float32,
-    padding zeroed with unit errors) and ``X.aux``. Input that has not been
-    segmented is first cut by ``SequenceSegmenter(min_obs=2)``.
+    The input is the :class:`~skdualnet.SegmentedCurves` of
+    :class:`~skdualnet.SequenceSegmenter`; the result is a
+    :class:`~skdualnet.NormalizedSequences` with ``X.sequences`` (columns
+    ``dt, x, sigma``, float32, padding zeroed with unit errors), ``X.mask``
+    and ``X.aux``. :func:`~skdualnet.make_front_end` builds the whole front
+    end.
 
     Unlike :class:`sklearn.preprocessing.Normalizer`, which rescales each
     sample (row) to unit norm, this standardises each light-curve *sequence*
@@ -50,11 +53,11 @@ class Normalizer(LightCurveTransformer):
     Examples
     --------
     >>> import numpy as np
-    >>> from skdualnet import LightCurves, PhaseFolder, Normalizer
+    >>> from skdualnet import LightCurves, make_front_end
     >>> t = np.linspace(0, 30, 300)
     >>> curve = np.c_[t, 12 + np.sin(t), 0.1 + 0 * t]
     >>> X = LightCurves.from_arrays([curve], period=[5.0])
-    >>> seq = Normalizer().fit_transform(PhaseFolder().fit_transform(X)).segments[0]
+    >>> seq = make_front_end(features=False).fit_transform(X).sequences[0]
     >>> x = seq[0, :, 1]
     >>> bool(abs(x.mean()) < 1e-6), bool(abs(x.std() - 1) < 1e-5)
     (True, True)
@@ -67,15 +70,16 @@ class Normalizer(LightCurveTransformer):
     def __init__(self, *, min_scale=1e-3):
         self.min_scale = min_scale
 
-    def _check_params(self):
-        self._validate_params()
-
     def _transform(self, X):
-        if X.segments is None:
-            X = SequenceSegmenter(min_obs=2).fit_transform(X)
-        elif X.stage == "normalized":
+        if isinstance(X, NormalizedSequences):
             raise ValueError("X is already normalized; do not apply Normalizer twice")
-        folded = X.phase is not None
+        if not isinstance(X, SegmentedCurves):
+            raise ValueError(
+                f"Normalizer needs segmented curves, got {type(X).__name__}: put "
+                "SequenceSegmenter before it (make_front_end() builds the whole "
+                "front end)"
+            )
+        folded = X.folded
         out_segments, out_aux = [], []
         for i, (seg, mask) in enumerate(zip(X.segments, X.mask)):
             s64 = seg.astype(np.float64)
@@ -102,4 +106,6 @@ class Normalizer(LightCurveTransformer):
                 )
             out_segments.append(out)
             out_aux.append(aux.astype(np.float32))
-        return X.replace(segments=out_segments, aux=out_aux, stage="normalized")
+        return X.derive(
+            NormalizedSequences, sequences=out_segments, mask=X.mask, aux=out_aux
+        )

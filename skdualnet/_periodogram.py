@@ -48,10 +48,13 @@ grid on 1,500 such stars (strong, weak and no signal, 100-2000 observations;
 
 import functools
 import math
+import numbers
 from typing import NamedTuple
 
 import numpy as np
 import torch
+
+from ._parameters import Interval, StrOptions, check_params
 
 __all__ = ["PeriodResult", "estimate_period", "lomb_scargle"]
 
@@ -115,12 +118,8 @@ class PeriodResult(NamedTuple):
 # --------------------------------------------------------------------------
 
 
-def _check_int(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return int(value)
+_POSITIVE_INT = [Interval(numbers.Integral, 1, None, closed="left")]
+_POSITIVE = [Interval(numbers.Real, 0, None, closed="neither")]
 
 
 def _prepare(t, mag, err, n_harmonics):
@@ -516,9 +515,16 @@ def lomb_scargle(t, mag, err, frequency, *, n_harmonics=1, method="auto"):
     >>> power.round(3)
     array([0.048, 0.023, 1.   ])
     """
-    n_harmonics = _check_int(n_harmonics, "n_harmonics", 1)
-    if method not in ("auto", "exact", "fast"):
-        raise ValueError(f"method must be 'auto', 'exact' or 'fast', got {method!r}")
+    check_params(
+        "lomb_scargle",
+        {
+            "n_harmonics": _POSITIVE_INT,
+            "method": [StrOptions({"auto", "exact", "fast"})],
+        },
+        n_harmonics=n_harmonics,
+        method=method,
+    )
+    n_harmonics = int(n_harmonics)
     frequency = np.asarray(frequency, dtype=np.float64)
     if not np.all(np.isfinite(frequency)):
         raise ValueError("frequency must be finite")
@@ -679,10 +685,20 @@ def estimate_period(
     >>> round(estimate_period(t, mag).period, 3)
     0.6
     """
-    n_harmonics = _check_int(n_harmonics, "n_harmonics", 1)
-    oversampling = _check_int(oversampling, "oversampling", 1)
-    if not (np.isfinite(min_period) and min_period > 0):
-        raise ValueError(f"min_period must be positive, got {min_period}")
+    check_params(
+        "estimate_period",
+        {
+            "n_harmonics": _POSITIVE_INT,
+            "oversampling": _POSITIVE_INT,
+            "min_period": _POSITIVE,
+            "max_period": _POSITIVE,
+        },
+        n_harmonics=n_harmonics,
+        oversampling=oversampling,
+        min_period=min_period,
+        max_period=max_period,
+    )
+    n_harmonics, oversampling = int(n_harmonics), int(oversampling)
     if not max_period > min_period:
         raise ValueError(
             f"min_period ({min_period}) must be below max_period ({max_period})"

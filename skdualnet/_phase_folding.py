@@ -3,11 +3,12 @@
 import numbers
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import LightCurveTransformer
+from ._parameters import Interval, StrOptions
 from ._periodogram import estimate_period
 from ._progress import VERBOSE_DOC, progress
+from ._validation import FoldedCurves
 
 __all__ = ["PhaseFolder"]
 
@@ -81,7 +82,7 @@ class PhaseFolder(LightCurveTransformer):
         self.verbose = verbose
 
     def _check_params(self):
-        self._validate_params()
+        super()._check_params()
         if self.min_period >= self.max_period:
             raise ValueError(
                 f"min_period ({self.min_period}) must be below max_period "
@@ -121,15 +122,12 @@ class PhaseFolder(LightCurveTransformer):
                 ) from None
             period[i], power[i], flag[i] = result.period, result.power, result.alias
         phase = [np.mod(c[:, 0], p) / p for c, p in zip(X.curves, period)]
-        return X.replace(
+        return X.derive(
+            FoldedCurves,
             phase=phase,
             period=period,
             period_flag=flag,
             period_power=power,
-            segments=None,
-            mask=None,
-            aux=None,
-            stage="folded",
         )
 
 

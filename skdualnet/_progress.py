@@ -218,7 +218,7 @@ def estimate_fit_seconds(clf, X, y, *, n_stars=None, classes=None, n_batches=3):
             n_batches,
             probe.device,
         )
-    n_seq = float(sum(len(s) for s in X.segments))
+    n_seq = float(sum(len(s) for s in X.sequences))
     if n_stars is not None:
         n_seq *= n_stars / len(X)
     valid = _valid_fraction(clf.train_split)

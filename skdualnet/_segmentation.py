@@ -3,9 +3,10 @@
 import numbers
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import LightCurveTransformer
+from ._parameters import Interval, StrOptions
+from ._validation import SegmentedCurves
 
 __all__ = ["SequenceSegmenter"]
 
@@ -72,9 +73,6 @@ class SequenceSegmenter(LightCurveTransformer):
         self.min_obs = min_obs
         self.max_segments = max_segments
 
-    def _check_params(self):
-        self._validate_params()
-
     def _starts(self, n):
         """Start index and length of each sequence of a curve of ``n`` points."""
         size = self.n_obs
@@ -91,7 +89,8 @@ class SequenceSegmenter(LightCurveTransformer):
         return spans
 
     def _transform(self, X):
-        folded = X.phase is not None
+        phase = getattr(X, "phase", None)  # FoldedCurves (or re-segmented ones)
+        folded = phase is not None
         segments, masks = [], []
         for i, curve in enumerate(X.curves):
             n = len(curve)
@@ -110,7 +109,7 @@ class SequenceSegmenter(LightCurveTransformer):
             for k, (start, length) in enumerate(spans):
                 part = curve[start : start + length]
                 if folded:
-                    ph = X.phase[i][start : start + length]
+                    ph = phase[i][start : start + length]
                     order = np.argsort(ph, kind="stable")
                     seg[k, :length, 0] = ph[order]
                     seg[k, :length, 1:] = part[order, 1:]
@@ -120,9 +119,4 @@ class SequenceSegmenter(LightCurveTransformer):
                 mask[k, :length] = True
             segments.append(seg)
             masks.append(mask)
-        return X.replace(
-            segments=segments,
-            mask=masks,
-            aux=None,
-            stage="segmented",
-        )
+        return X.derive(SegmentedCurves, phase=phase, segments=segments, mask=masks)

@@ -9,21 +9,24 @@ star may carry a period (days; ``NaN`` when unknown) and a row of extra features
 and is indexed like an array of stars, so scikit-learn's splitters, ``Pipeline``
 and ``GridSearchCV`` keep each star's period, features and segments together.
 
-The transformers add derived per-star state to the container (phases, segments,
-normalised sequences) without ever changing the number of stars.
+Each transformer returns its own container type (:class:`FoldedCurves`,
+:class:`SegmentedCurves`, :class:`NormalizedSequences`, all subclasses of
+:class:`LightCurves`) without ever changing the number of stars.
 """
 
 import numbers
+import warnings
 
 import numpy as np
 from scipy.sparse import issparse
 
-__all__ = ["LightCurves", "check_light_curves"]
-
-# Per-star fields that are ragged (lists of arrays) and those that are arrays
-# whose first axis is the star axis.
-_RAGGED = ("curves", "phase", "segments", "mask", "aux")
-_DENSE = ("period", "features", "ids", "period_flag", "period_power")
+__all__ = [
+    "FoldedCurves",
+    "LightCurves",
+    "NormalizedSequences",
+    "SegmentedCurves",
+    "check_light_curves",
+]
 
 
 def _star_name(ids, i):
@@ -37,15 +40,29 @@ class LightCurves:
     """Light curves of a set of stars, indexed by star.
 
     One sample is one star. ``len(X)`` is the number of stars, ``X[idx]`` with an
-    integer array, boolean mask or slice returns a :class:`LightCurves` subset
-    that keeps each star's period, features and any derived state (phases,
-    segments) attached. ``X.shape`` is ``(n_stars,)`` so that scikit-learn's
+    integer array, boolean mask or slice returns a container of the same type
+    holding those stars, with each star's period, features and any derived
+    state attached. ``X.shape`` is ``(n_stars,)`` so that scikit-learn's
     ``_safe_indexing`` (used by ``train_test_split``, ``cross_val_score`` and
     ``GridSearchCV``) subsets it as an array.
 
-    Build one with :meth:`from_arrays`; the transformers
-    :class:`~skdualnet.PhaseFolder`, :class:`~skdualnet.SequenceSegmenter` and
-    :class:`~skdualnet.Normalizer` return new containers with derived state.
+    Build one with :meth:`from_arrays`. Each front-end step returns its own
+    type, so that the type says what a container holds:
+
+    ============================ =================== ==========================
+    type                         made by             adds
+    ============================ =================== ==========================
+    :class:`LightCurves`         :meth:`from_arrays` ``curves`` (time, mag, err)
+    :class:`FoldedCurves`        PhaseFolder         ``phase``
+    :class:`SegmentedCurves`     SequenceSegmenter   ``segments`` (phase, mag,
+                                                     err) and ``mask``
+    :class:`NormalizedSequences` Normalizer          ``sequences`` (dt, x,
+                                                     sigma), ``mask``, ``aux``
+    ============================ =================== ==========================
+
+    Every type is a :class:`LightCurves` and keeps ``curves``, ``period``,
+    ``features``, ``ids`` and the period-search results ``period_flag`` and
+    ``period_power``.
 
     Parameters
     ----------
@@ -57,11 +74,11 @@ class LightCurves:
         Optional per-star extra features.
     ids : ndarray of shape (n_stars,), default=None
         Optional star identifiers, used in error messages and reports.
-    **state
-        Derived per-star state set by the transformers (``phase``, ``segments``,
-        ``mask``, ``aux``, ``period_flag``, ``period_power``) and the ``stage``
-        string (``"raw"``, ``"folded"``, ``"segmented"``, ``"normalized"``).
-        Not meant to be passed by users.
+    period_flag, period_power : ndarray of shape (n_stars,), default=None
+        Likely-alias flag and peak power of the period search
+        (:class:`~skdualnet.PhaseFolder` sets them).
+    **fields
+        The per-star fields a subclass adds (see the table above).
 
     Examples
     --------
@@ -73,16 +90,24 @@ class LightCurves:
     (3, 2)
     """
 
-    def __init__(self, curves, *, period=None, features=None, ids=None, **state):
+    #: Per-star fields that are ragged (lists of arrays) and those that are
+    #: arrays whose first axis is the star axis; subclasses add their own.
+    _RAGGED = ("curves",)
+    _DENSE = ("period", "features", "ids", "period_flag", "period_power")
+    #: Fields a subclass cannot be built without.
+    _REQUIRED = ()
+    #: The front-end stage, from the type (kept for code that reads it).
+    stage = "raw"
+
+    def __init__(self, curves, **fields):
         self.curves = curves
-        self.period = period
-        self.features = features
-        self.ids = ids
-        self.stage = state.pop("stage", "raw")
-        for name in _RAGGED[1:] + _DENSE[3:]:
-            setattr(self, name, state.pop(name, None))
-        if state:
-            raise TypeError(f"Unknown LightCurves fields: {sorted(state)}")
+        missing = [name for name in self._REQUIRED if fields.get(name) is None]
+        if missing:
+            raise TypeError(f"{type(self).__name__} needs {missing}")
+        for name in self._RAGGED[1:] + self._DENSE:
+            setattr(self, name, fields.pop(name, None))
+        if fields:
+            raise TypeError(f"Unknown {type(self).__name__} fields: {sorted(fields)}")
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -119,16 +144,25 @@ class LightCurves:
         return (len(self.curves),)
 
     def _fields(self):
-        out = {name: getattr(self, name) for name in _RAGGED + _DENSE}
-        out["stage"] = self.stage
-        return out
+        return {name: getattr(self, name) for name in self._RAGGED + self._DENSE}
 
     def replace(self, **changes):
-        """Return a shallow copy with some per-star fields replaced."""
+        """Return a shallow copy of the same type with some fields replaced."""
         fields = self._fields()
         fields.update(changes)
-        curves = fields.pop("curves")
-        return LightCurves(curves, **fields)
+        return type(self)(fields.pop("curves"), **fields)
+
+    def derive(self, cls, **fields):
+        """Return a ``cls`` container: these stars with ``fields`` set.
+
+        The fields both types hold are carried over (a front-end step's
+        output keeps what its input knew about the stars); ``fields`` sets or
+        replaces the others.
+        """
+        names = cls._RAGGED + cls._DENSE
+        kept = {k: v for k, v in self._fields().items() if k in names}
+        kept.update(fields)
+        return cls(kept.pop("curves"), **kept)
 
     def __getitem__(self, key):
         if isinstance(key, tuple):  # sklearn's _array_indexing uses X[key, ...]
@@ -136,34 +170,35 @@ class LightCurves:
                 key = key[0]
             else:
                 raise IndexError("LightCurves supports indexing along stars only")
+        idx = self._indices(key)
+        fields = {}
+        for name in self._RAGGED:
+            value = getattr(self, name)
+            fields[name] = None if value is None else [value[i] for i in idx]
+        for name in self._DENSE:
+            value = getattr(self, name)
+            fields[name] = None if value is None else value[idx]
+        return type(self)(fields.pop("curves"), **fields)
+
+    def _indices(self, key):
+        """Star indices selected by an int, slice, bool mask or int array."""
         n = len(self)
         if isinstance(key, numbers.Integral):
             if not -n <= key < n:
                 raise IndexError(f"star index {key} out of range for {n} stars")
-            idx = np.array([key % n])
-        elif isinstance(key, slice):
-            idx = np.arange(n)[key]
-        else:
-            key = np.asarray(key)
-            if key.dtype == bool:
-                if key.shape != (n,):
-                    raise IndexError("boolean index must have one entry per star")
-                idx = np.flatnonzero(key)
-            elif key.size == 0:
-                idx = np.zeros(0, dtype=int)
-            elif np.issubdtype(key.dtype, np.integer):
-                idx = key.ravel()
-            else:
-                raise IndexError(f"cannot index LightCurves with {key.dtype} array")
-        fields = {}
-        for name in _RAGGED:
-            value = getattr(self, name)
-            fields[name] = None if value is None else [value[i] for i in idx]
-        for name in _DENSE:
-            value = getattr(self, name)
-            fields[name] = None if value is None else value[idx]
-        curves = fields.pop("curves")
-        return LightCurves(curves, stage=self.stage, **fields)
+            return np.array([key % n])
+        if isinstance(key, slice):
+            return np.arange(n)[key]
+        key = np.asarray(key)
+        if key.dtype == bool:
+            if key.shape != (n,):
+                raise IndexError("boolean index must have one entry per star")
+            return np.flatnonzero(key)
+        if key.size == 0:
+            return np.zeros(0, dtype=int)
+        if np.issubdtype(key.dtype, np.integer):
+            return key.ravel()
+        raise IndexError(f"cannot index LightCurves with {key.dtype} array")
 
     def __iter__(self):
         return iter(self.curves)
@@ -172,10 +207,8 @@ class LightCurves:
         n_obs = [len(c) for c in self.curves]
         span = f"{min(n_obs)}-{max(n_obs)} obs" if n_obs else "empty"
         known = 0 if self.period is None else int(np.isfinite(self.period).sum())
-        return (
-            f"LightCurves({len(self)} stars, {span}, {known} periods known, "
-            f"stage={self.stage!r})"
-        )
+        name = type(self).__name__
+        return f"{name}({len(self)} stars, {span}, {known} periods known)"
 
     # ---------------------------------------------------------------- helpers
     def star_name(self, i):
@@ -186,6 +219,65 @@ class LightCurves:
     def n_features(self):
         """Number of extra per-star features (0 when there are none)."""
         return 0 if self.features is None else self.features.shape[1]
+
+
+class FoldedCurves(LightCurves):
+    """Light curves with the phase of every observation (from PhaseFolder).
+
+    ``phase[i]`` has one entry per observation of ``curves[i]``, which stays
+    in time order; ``period`` holds the period used for every star.
+    """
+
+    _RAGGED = LightCurves._RAGGED + ("phase",)
+    _REQUIRED = ("phase",)
+    stage = "folded"
+
+
+class SegmentedCurves(LightCurves):
+    """Light curves cut into fixed-length segments (from SequenceSegmenter).
+
+    ``segments[i]`` is an array of shape ``(n_segments_i, n_obs, 3)``: per step
+    the phase (or, for curves that were not folded, the time since the
+    segment's first observation), the magnitude and its error; ``mask[i]``
+    marks real observations (``True``) and padding (``False``, at the end).
+    ``phase`` is carried over when the curves were folded, else ``None``.
+    """
+
+    _RAGGED = LightCurves._RAGGED + ("phase", "segments", "mask")
+    _REQUIRED = ("segments", "mask")
+    stage = "segmented"
+
+    @property
+    def folded(self):
+        """Whether the segments' first column is the phase."""
+        return self.phase is not None
+
+
+class NormalizedSequences(LightCurves):
+    """Network-ready sequences (from Normalizer): what DualNetClassifier reads.
+
+    ``sequences[i]`` is an array of shape ``(n_segments_i, n_obs, 3)``: per
+    step the phase lag ``dt``, the standardised magnitude ``x`` and the scaled
+    error ``sigma``; ``mask[i]`` marks real observations; ``aux[i]`` of shape
+    ``(n_segments_i, n_aux)`` holds the auxiliary inputs of each segment (mean
+    magnitude, log10 scale, log10 period, then the star's extra features).
+    """
+
+    _RAGGED = LightCurves._RAGGED + ("sequences", "mask", "aux")
+    _REQUIRED = ("sequences", "mask", "aux")
+    stage = "normalized"
+
+    @property
+    def segments(self):
+        """Deprecated name of :attr:`sequences` (it held either kind before)."""
+        warnings.warn(
+            "NormalizedSequences.segments is deprecated and will be removed in "
+            "0.3; use .sequences (dt, x, sigma). SegmentedCurves.segments holds "
+            "(phase, mag, err).",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self.sequences
 
 
 def _as_curve(curve, i, ids):

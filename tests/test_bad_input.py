@@ -34,7 +34,7 @@ def test_row_nan_or_inf_in_time_or_magnitude_drops_the_observation():
     c[3, 0], c[7, 1], c[9, 1] = np.nan, np.inf, -np.inf
     X = LightCurves.from_arrays([c])
     assert len(X.curves[0]) == 57
-    assert np.isfinite(_front(X).segments[0]).all()
+    assert np.isfinite(_front(X).sequences[0]).all()
     with pytest.raises(ValueError, match="star 0.*no observation"):
         LightCurves.from_arrays([np.full((5, 3), np.nan)])
 
@@ -65,7 +65,7 @@ def test_row_constant_magnitudes_give_finite_zero_sequences():
     c = _curve()
     c[:, 1] = 13.0
     out = _front(LightCurves.from_arrays([c]))
-    assert np.all(out.segments[0][:, :, 1] == 0)
+    assert np.all(out.sequences[0][:, :, 1] == 0)
     assert np.isfinite(out.aux[0]).all() and np.allclose(out.aux[0][:, 1], -3)
 
 

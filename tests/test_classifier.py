@@ -86,7 +86,7 @@ def test_score_samples_is_minus_mean_segment_energy(fitted_pipeline, tiny_test_d
     front = make_pipeline(PhaseFolder(), SequenceSegmenter(n_obs=50), Normalizer())
     Xs = front.transform(tiny_test_data[0])
     clf = fitted_pipeline[-1]
-    assert all(len(s) == 1 for s in Xs.segments)
+    assert all(len(s) == 1 for s in Xs.sequences)
     z = torch.as_tensor(clf.transform(Xs))
     energy = sample_energy(
         z,
@@ -117,7 +117,7 @@ def test_fitted_mixture_and_novelty_threshold(
     z, star = np.concatenate(zs), np.concatenate(stars)
     gamma = softmax(np.concatenate(logits), axis=1)
     k, d = len(clf.classes_), clf.module_.n_latent
-    assert z.shape == (sum(len(s) for s in Xtr.segments), d)
+    assert z.shape == (sum(len(s) for s in Xtr.sequences), d)
     np.testing.assert_allclose(clf.weights_, gamma.mean(0), rtol=1e-10)
     log_dens = np.empty((len(z), k))
     for c in range(k):
@@ -335,7 +335,7 @@ def test_bad_params():
         [np.c_[np.arange(20.0), np.sin(np.arange(20.0)), np.ones(20)]] * 4,
         period=np.ones(4),
     )
-    with pytest.raises(ValueError, match="training must be"):
+    with pytest.raises(ValueError, match="training"):
         DualNetClassifier(training="both").fit(X, [0, 1, 0, 1])
     with pytest.raises(ValueError, match="novelty_percentile"):
         DualNetClassifier(novelty_percentile=100).fit(X, [0, 1, 0, 1])
@@ -470,7 +470,7 @@ def test_warm_start_refit_uses_the_new_class_weights(normalized):
 @pytest.mark.parametrize(
     "weight, match",
     [
-        ("uniform", "'balanced', a dict or None"),
+        ("uniform", "'class_weight' parameter of DualNetClassifier must be"),
         ({"XX": 2.0}, "not classes: \\['XX'\\]"),
     ],
 )

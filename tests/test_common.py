@@ -55,9 +55,40 @@ _CLASSIFIER_XFAILS = {
 }
 
 
+# Normalizer reads the SegmentedCurves of SequenceSegmenter (a typed stage);
+# the checks hand it raw light curves (arrays), which it refuses with a
+# ValueError naming the missing step (test_normalizer_refuses_unsegmented_input).
+_STAGE = (
+    "Normalizer reads SegmentedCurves; the check passes raw light curves, "
+    "refused with a ValueError that names the missing SequenceSegmenter"
+)
+_NORMALIZER_XFAILS = {
+    **_TRANSFORMER_XFAILS,
+    **dict.fromkeys(
+        [
+            "check_fit_score_takes_y",
+            "check_estimators_dtypes",
+            "check_dtype_object",
+            "check_pipeline_consistency",
+            "check_f_contiguous_array_estimator",
+            "check_transformer_data_not_an_array",
+            "check_transformer_general",
+            "check_transformers_unfitted_stateless",
+            "check_methods_sample_order_invariance",
+            "check_methods_subset_invariance",
+            "check_dict_unchanged",
+            "check_fit_idempotent",
+        ],
+        _STAGE,
+    ),
+}
+
+
 def _expected_failed_checks(estimator):
     if isinstance(estimator, DualNetClassifier):
         return _CLASSIFIER_XFAILS
+    if isinstance(estimator, Normalizer):
+        return _NORMALIZER_XFAILS
     return _TRANSFORMER_XFAILS
 
 

@@ -86,8 +86,8 @@ def test_front_end_repairs_or_raises_naming_the_star_and_problem(data, n_obs):
     expected = expected_error(curves, period, ids)
     try:
         X = LightCurves.from_arrays(curves, period=period, ids=ids)
-        X = PhaseFolder().fit_transform(X)
-        X = SequenceSegmenter(n_obs=n_obs, min_obs=2).fit_transform(X)
+        folded = PhaseFolder().fit_transform(X)
+        X = SequenceSegmenter(n_obs=n_obs, min_obs=2).fit_transform(folded)
         X = Normalizer().fit_transform(X)
     except ValueError as exc:
         assert expected is not None, f"unexpected error: {exc}"
@@ -97,9 +97,9 @@ def test_front_end_repairs_or_raises_naming_the_star_and_problem(data, n_obs):
     assert expected is None, f"no error, expected {expected}"
     assert len(X) == len(curves)
     for i in range(len(X)):
-        assert np.all(np.isfinite(X.segments[i])) and np.all(np.isfinite(X.aux[i]))
-        assert X.segments[i].shape[1:] == (n_obs, 3)
+        assert np.all(np.isfinite(X.sequences[i])) and np.all(np.isfinite(X.aux[i]))
+        assert X.sequences[i].shape[1:] == (n_obs, 3)
         assert X.mask[i].any(axis=1).all()
         assert np.isfinite(X.period[i]) and X.period[i] > 0
-        phase = X.phase[i]
+        phase = folded.phase[i]
         assert np.all((phase >= 0) & (phase <= 1))

@@ -371,11 +371,11 @@ def test_constant_magnitudes():
         ([0, 1, 2, np.nan, 5], [1, 2, 1, 2, 1], {}, "at least 5"),
         ([1.0] * 6, [1, 2, 1, 2, 1, 2], {}, "zero baseline"),
         (np.arange(6), np.arange(7), {}, "same length"),
-        (np.arange(10), np.sin(np.arange(10)), {"min_period": 0}, "positive"),
+        (np.arange(10), np.sin(np.arange(10)), {"min_period": 0}, "min_period"),
         (np.arange(10), np.sin(np.arange(10)), {"max_period": 0.01}, "below"),
         (np.arange(10), np.sin(np.arange(10)), {"min_period": 20}, "baseline"),
         (np.arange(10), np.sin(np.arange(10)), {"oversampling": 0}, "oversampl"),
-        (np.arange(10), np.sin(np.arange(10)), {"n_harmonics": 1.5}, "integer"),
+        (np.arange(10), np.sin(np.arange(10)), {"n_harmonics": 1.5}, "must be an int"),
         (np.arange(6), np.sin(np.arange(6)), {"n_harmonics": 3}, "at least 8"),
     ],
 )

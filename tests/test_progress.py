@@ -181,7 +181,7 @@ def test_estimate_fit_seconds_times_a_copy(tiny_folded):
     est = estimate_fit_seconds(clf, X, y)
     assert torch.equal(state, torch.get_rng_state())  # global random state kept
     assert not clf.initialized_  # the estimator itself is not touched
-    n_seq = sum(len(s) for s in clf._prepare(X).segments)
+    n_seq = sum(len(s) for s in clf._prepare(X).sequences)
     assert est.n_sequences == n_seq and est.epochs == TINY_NET["max_epochs"]
     assert 0 < est.evaluate_per_sequence and 0 < est.train_per_sequence
     assert np.isfinite(est.seconds) and est.seconds > 0

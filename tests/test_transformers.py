@@ -3,7 +3,16 @@
 import numpy as np
 import pytest
 
-from skdualnet import LightCurves, Normalizer, PhaseFolder, SequenceSegmenter
+from skdualnet import (
+    FoldedCurves,
+    LightCurves,
+    NormalizedSequences,
+    Normalizer,
+    PhaseFolder,
+    SegmentedCurves,
+    SequenceSegmenter,
+    make_front_end,
+)
 
 
 def test_phase_folder_known_answer():
@@ -16,7 +25,7 @@ def test_phase_folder_known_answer():
     X = LightCurves.from_arrays([np.c_[t, phase, phase + 1][order]], period=[period])
     out = PhaseFolder().fit_transform(X)
     np.testing.assert_allclose(out.phase[0], phase[order], atol=1e-9)
-    assert out.stage == "folded" and len(out) == 1
+    assert isinstance(out, FoldedCurves) and len(out) == 1
 
 
 def test_phase_folder_estimates_missing_periods_only():
@@ -107,7 +116,7 @@ def test_normalizer_mean_zero_std_one_and_scaled_errors():
     )
     out = Normalizer().fit_transform(seg)
     for i in range(3):
-        for k, (s, m) in enumerate(zip(out.segments[i], out.mask[i])):
+        for k, (s, m) in enumerate(zip(out.sequences[i], out.mask[i])):
             x = s[m, 1]
             raw = seg.segments[i][k][m, 1].astype(float)
             assert abs(x.mean()) < 1e-5 and abs(x.std() - 1) < 1e-4
@@ -132,9 +141,9 @@ def test_normalizer_constant_magnitudes_and_features():
         period=[2.0],
         features=[[1.5, -2]],
     )
-    out = Normalizer().fit_transform(PhaseFolder().fit_transform(X))
-    assert np.all(out.segments[0][:, :, 1] == 0)
-    assert np.isfinite(out.segments[0]).all()
+    out = make_front_end(features=False).fit_transform(X)
+    assert np.all(out.sequences[0][:, :, 1] == 0)
+    assert np.isfinite(out.sequences[0]).all()
     np.testing.assert_allclose(
         out.aux[0][0], [13, -3, np.log10(2.0), 1.5, -2], rtol=1e-6
     )
@@ -161,9 +170,9 @@ def test_normalizer_standardises_sequences_unlike_sklearn_unit_norm():
         PhaseFolder().fit_transform(X)
     )
     out = Normalizer().fit_transform(seg)
-    np.testing.assert_allclose(out.segments[1], out.segments[0], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(out.sequences[1], out.sequences[0], rtol=1e-4, atol=1e-5)
     for k, m in enumerate(out.mask[0]):
-        x = out.segments[0][k][m, 1]
+        x = out.sequences[0][k][m, 1]
         np.testing.assert_allclose(np.linalg.norm(x), np.sqrt(m.sum()), rtol=1e-5)
     aux0, aux1 = out.aux[0].astype(float), out.aux[1].astype(float)
     np.testing.assert_allclose(aux1[:, 0], a * aux0[:, 0] + b, rtol=1e-5)
@@ -175,7 +184,7 @@ def test_normalizer_standardises_sequences_unlike_sklearn_unit_norm():
     unit = UnitNorm().fit_transform(seg.segments[0][0][m, 1][None])[0]
     np.testing.assert_allclose(np.linalg.norm(unit), 1.0, rtol=1e-6)
     np.testing.assert_allclose(unit, 1 / np.sqrt(m.sum()), rtol=0.05)
-    assert abs(out.segments[0][0][m, 1].mean()) < 1e-5
+    assert abs(out.sequences[0][0][m, 1].mean()) < 1e-5
 
 
 def test_transformers_never_change_the_number_of_stars():
@@ -188,3 +197,69 @@ def test_transformers_never_change_the_number_of_stars():
     for step in (PhaseFolder(), SequenceSegmenter(n_obs=50), Normalizer()):
         X = step.fit_transform(X)
         assert len(X) == 3
+
+
+def test_each_step_returns_its_own_type_and_keeps_what_the_input_knew():
+    t = np.linspace(0, 40, 90)
+    curve = np.c_[t, 12 + np.sin(2 * np.pi * t / 3.0), np.full(90, 0.05)]
+    X = LightCurves.from_arrays([curve, curve + [0, 1, 0]], features=[[1.0], [2.0]])
+    folded = PhaseFolder().fit_transform(X)
+    segmented = SequenceSegmenter(n_obs=40).fit_transform(folded)
+    normalized = Normalizer().fit_transform(segmented)
+    assert type(X) is LightCurves
+    assert type(folded) is FoldedCurves
+    assert type(segmented) is SegmentedCurves
+    assert type(normalized) is NormalizedSequences
+    assert [c.stage for c in (X, folded, segmented, normalized)] == [
+        "raw",
+        "folded",
+        "segmented",
+        "normalized",
+    ]
+    for out in (folded, segmented, normalized):
+        assert out.curves is X.curves and out.features is X.features
+        np.testing.assert_allclose(out.period, folded.period)
+    assert segmented.folded and segmented.phase is folded.phase
+    # the segments hold phases, the sequences lags: same mask, dt = diff(phase)
+    assert normalized.mask is segmented.mask
+    seg, seq = segmented.segments[0][0], normalized.sequences[0][0]
+    np.testing.assert_allclose(seq[1:, 0], np.diff(seg[:, 0]), atol=1e-6)
+    # a subset keeps the type and every field
+    sub = normalized[np.array([1])]
+    assert type(sub) is NormalizedSequences
+    assert sub.sequences[0] is normalized.sequences[1]
+    assert sub.features.tolist() == [[2.0]]
+    # the old name of the sequences still works, with a FutureWarning
+    with pytest.warns(FutureWarning, match="use .sequences"):
+        assert normalized.segments is normalized.sequences
+    with pytest.raises(TypeError, match="SegmentedCurves needs"):
+        SegmentedCurves(X.curves)
+
+
+@pytest.mark.parametrize("step", ["raw", "folded", "normalized"])
+def test_normalizer_refuses_input_that_is_not_segmented(step):
+    t = np.linspace(0, 40, 90)
+    X = LightCurves.from_arrays([np.c_[t, np.sin(t), np.full(90, 0.1)]])
+    if step != "raw":
+        X = PhaseFolder().fit_transform(X)
+    if step == "normalized":
+        X = make_front_end(features=False).fit_transform(X)
+        with pytest.raises(ValueError, match="already normalized"):
+            Normalizer().fit_transform(X)
+        return
+    with pytest.raises(ValueError, match="put SequenceSegmenter before it"):
+        Normalizer().fit_transform(X)
+
+
+def test_make_front_end_is_the_default_models_front_end():
+    from skdualnet import make_default_model
+
+    front = make_front_end(150, features=True, min_obs=12)
+    model = make_default_model(150)
+    assert [n for n, _ in front.steps] == [n for n, _ in model.steps[:-1]]
+    assert front[-2].get_params() == {**model[-3].get_params(), "min_obs": 12}
+    assert [n for n, _ in make_front_end(features=False).steps] == [
+        "phasefolder",
+        "sequencesegmenter",
+        "normalizer",
+    ]

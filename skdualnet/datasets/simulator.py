@@ -687,7 +687,7 @@ def make_light_curves(
     >>> from skdualnet.datasets import make_light_curves
     >>> X, y = make_light_curves(2, novel_classes=["VAR"], random_state=0)
     >>> X
-    LightCurves(18 stars, ...-... obs, 18 periods known, stage='raw')
+    LightCurves(18 stars, ...-... obs, 18 periods known)
     >>> sorted(set(y.tolist()))
     ['CEP', 'DSCT', 'EB', 'M', 'ROT', 'RRAB', 'RRCD', 'SR', 'VAR']
     """

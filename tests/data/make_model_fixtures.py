@@ -23,8 +23,8 @@ import platform
 
 import numpy as np
 
+from skdualnet import make_default_model
 from skdualnet._persistence import _MAGIC, _library_versions, save_model
-from skdualnet._protocol import make_default_model
 from skdualnet.datasets import make_light_curves
 
 HERE = os.path.dirname(os.path.abspath(__file__))
