@@ -235,12 +235,7 @@ def _counts_text(labels, classes=None):
 
 # ------------------------------------------------------------------ reports
 def _write_outputs(result, out_dir, title, console, note=None):
-    from ._report import (
-        format_report,
-        plot_confusion_matrix,
-        plot_energy_histogram,
-        plot_reconstructions,
-    )
+    from ._report import format_report, plot_confusion_matrix
 
     os.makedirs(out_dir, exist_ok=True)
     fold = result["folds"][0]
@@ -266,40 +261,47 @@ def _write_outputs(result, out_dir, title, console, note=None):
         return written
     plot_confusion_matrix(fold, os.path.join(out_dir, "confusion_matrix.png"))
     if objects is not None:
-        nov = fold["novelty"]
-        thresholds = {
-            k[1:]: -v["threshold"]
-            for k, v in nov.items()
-            if k.startswith("p") and k[1:].isdigit()
-        }
-        plot_energy_histogram(
-            -objects["scores_known"],
-            -objects["scores_novel"],
-            thresholds,
-            os.path.join(out_dir, "energy_histogram.png"),
-        )
-        clf, X_test = objects["model"][-1], objects["X_test"]
-        segmented = objects["X_test_segmented"]
-        idx = np.arange(min(8, len(X_test)))
-        rec = clf.reconstruct(X_test[idx])
-        # first segment of each star: phases from the segmenter, standardised
-        # magnitudes (the network's target) and their reconstruction
-        observed = [X_test.mask[i][0] for i in idx]
-        phase = [segmented.segments[i][0, :, 0][m] for i, m in zip(idx, observed)]
-        x = [X_test.sequences[i][0, :, 1][m] for i, m in zip(idx, observed)]
-        x_hat = [rec[k][0][m] for k, m in enumerate(observed)]
-        labels = clf.predict(X_test[idx])
-        plot_reconstructions(
-            phase,
-            x,
-            x_hat,
-            [f"predicted {c}" for c in labels],
-            os.path.join(out_dir, "reconstructions.png"),
-        )
-        written += ["energy_histogram.png", "reconstructions.png"]
+        written += _write_model_figures(fold, objects, out_dir)
     written.append("confusion_matrix.png")
     console.log(f"wrote {', '.join(written)} to {out_dir}/")
     return written
+
+
+def _write_model_figures(fold, objects, out_dir):
+    """The energy histogram and the reconstructions of eight test stars."""
+    from ._report import plot_energy_histogram, plot_reconstructions
+
+    nov = fold["novelty"]
+    thresholds = {
+        k[1:]: -v["threshold"]
+        for k, v in nov.items()
+        if k.startswith("p") and k[1:].isdigit()
+    }
+    plot_energy_histogram(
+        -objects["scores_known"],
+        -objects["scores_novel"],
+        thresholds,
+        os.path.join(out_dir, "energy_histogram.png"),
+    )
+    clf, X_test = objects["model"][-1], objects["X_test"]
+    segmented = objects["X_test_segmented"]
+    idx = np.arange(min(8, len(X_test)))
+    rec = clf.reconstruct(X_test[idx])
+    # first segment of each star: phases from the segmenter, standardised
+    # magnitudes (the network's target) and their reconstruction
+    observed = [X_test.mask[i][0] for i in idx]
+    phase = [segmented.segments[i][0, :, 0][m] for i, m in zip(idx, observed)]
+    x = [X_test.sequences[i][0, :, 1][m] for i, m in zip(idx, observed)]
+    x_hat = [rec[k][0][m] for k, m in enumerate(observed)]
+    labels = clf.predict(X_test[idx])
+    plot_reconstructions(
+        phase,
+        x,
+        x_hat,
+        [f"predicted {c}" for c in labels],
+        os.path.join(out_dir, "reconstructions.png"),
+    )
+    return ["energy_histogram.png", "reconstructions.png"]
 
 
 # ------------------------------------------------------- plans and estimates

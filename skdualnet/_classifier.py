@@ -469,20 +469,30 @@ class DualNetClassifier(NeuralNetClassifier):
         )
         torch.manual_seed(_epoch_seed(self._torch_seed_, len(self.history) - 1))
 
-    def fit_loop(self, X, y=None, epochs=None, **fit_params):
-        """skorch's loop; in :meth:`fit`, only the epochs the history lacks.
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        """Record the history length before this training call (and before a
+        :class:`skorch.callbacks.LoadInitState` callback restores a
+        checkpoint: the net is notified before its callbacks)."""
+        self._epochs_at_start_ = len(self.history)
 
-        When a :class:`skorch.callbacks.LoadInitState` callback has restored
-        a checkpoint at the start of ``fit``, training resumes where it was
-        interrupted and stops when the history holds ``max_epochs`` epochs.
-        Otherwise (a fresh ``fit``, ``warm_start=True``, :meth:`partial_fit`)
-        it runs ``max_epochs`` epochs, as in skorch.
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        """skorch's loop, up to ``max_epochs`` more epochs than at the start.
+
+        A fresh ``fit`` runs ``max_epochs`` epochs, as do ``warm_start=True``
+        and :meth:`partial_fit`, as in skorch. When a
+        :class:`skorch.callbacks.LoadInitState` callback has restored a
+        checkpoint at the start of the call, training resumes where it was
+        interrupted: it stops once the history holds ``max_epochs`` more
+        epochs than before the call.
         """
-        base = getattr(self, "_fit_base_", None)
-        if epochs is None and base is not None and len(self.history) > base:
-            # on_train_begin restored a checkpoint: finish its run
-            epochs = max(0, self.max_epochs - len(self.history))
+        if epochs is None:
+            done = len(self.history) - self._epochs_at_start_
+            epochs = max(0, self.max_epochs - done)
         return super().fit_loop(X, y, epochs=epochs, **fit_params)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        """Fit the mixture and the novelty threshold on the training stars."""
+        self._fit_mixture(X)
 
     def train_step(self, batch, **fit_params):
         """skorch's step, with denormal floats flushed (GRU backward is ~5x
@@ -514,22 +524,13 @@ class DualNetClassifier(NeuralNetClassifier):
         """
         self._check_params()
         X = self._prepare(X)
-        y = self._encode_y(X, y)
+        self._encode_y(X, y)  # classes_ and class weights of this fit
         self._set_data_dims(X)
-        warm = self.warm_start and self.initialized_
-        if warm:  # skorch keeps the criterion: give it this fit's class weights
-            self.initialize_criterion()
+        if self.warm_start and self.initialized_:
+            self.initialize_criterion()  # skorch keeps it: this fit's weights
         with torch.random.fork_rng(devices=self._rng_devices()):
-            torch.manual_seed(self._torch_seed_)
-            # History length before training (not counting a restored one);
-            # None outside fit.
-            self._fit_base_ = len(self.history) if warm else 0
-            try:
-                super().fit(X, y, **fit_params)
-            finally:
-                self._fit_base_ = None
-            self._fit_mixture(X)
-        return self
+            torch.manual_seed(self._torch_seed_)  # the module's initial weights
+            return super().fit(X, y, **fit_params)  # initialize + partial_fit
 
     def partial_fit(self, X, y=None, classes=None, **fit_params):
         """Continue training for ``max_epochs`` more epochs (skorch semantics).
@@ -551,17 +552,13 @@ class DualNetClassifier(NeuralNetClassifier):
         -------
         self
         """
-        if getattr(self, "_fit_base_", None) is not None:  # skorch's fit calls it
-            return super().partial_fit(X, y, classes=classes, **fit_params)
         if not self.initialized_:
             return self.fit(X, y, **fit_params)
         X = self._prepare(X)
         y = self._encode_y(X, y, refit=False)
         with torch.random.fork_rng(devices=self._rng_devices()):
             torch.manual_seed(self._torch_seed_)
-            super().partial_fit(X, y, **fit_params)
-            self._fit_mixture(X)
-        return self
+            return super().partial_fit(X, y, **fit_params)
 
     def predict(self, X):
         """Most probable known class of each star.

@@ -503,6 +503,10 @@ def _forward(x, w_ih, b_ih, w_hh, b_hh, extra, pad, save, cdt=None):
     ``hpad`` (steps + 1, batch, H) the states with the zero initial state first;
     ``output`` is ``hpad[1:]``. With ``cdt`` (bfloat16) the matrix multiplies
     take rounded operands and give rounded products, added to float32.
+
+    One function (about 65 lines) on purpose: the input projection of all
+    steps at once, then the step loop writing into preallocated outputs; the
+    loop is the hot path of training and inference.
     """
     steps, batch, n_in = x.shape
     hidden = w_hh.shape[1]
@@ -614,6 +618,15 @@ class _GRULayerFunction(torch.autograd.Function):
 
     @staticmethod
     def backward(ctx, grad_out, grad_hn):
+        """Backpropagation through time of the whole layer, step by step.
+
+        Kept in one piece (about 85 lines) on purpose: the gate gradients of
+        one step are computed in place into preallocated workspaces, then
+        the weight gradients by three large matrix multiplies over all
+        steps; split into helpers, the shared buffers would have to travel
+        through every call, and the step loop is what the speed benchmark
+        measures.
+        """
         x, keep, w_ih, w_hh, rz, ghn, n, hpad = ctx.saved_tensors
         steps, batch, hidden = n.shape
         h2 = 2 * hidden

@@ -200,6 +200,12 @@ def _power_from_sums(wsum, ysum, yy, n_harmonics):
 
     Notes
     -----
+    One function (about 75 lines) on purpose: it assembles the normal
+    equations of the K-harmonic fit from the sums and solves them for all
+    frequencies at once, one block of closely coupled array algebra.
+
+    Notes
+    -----
     The sums may all use ``exp(-i ...)`` instead: that is the periodogram at
     ``-f``, which is the same.
     """
@@ -720,34 +726,55 @@ def estimate_period(
         return PeriodResult(max_period, 0.0, 1.0, False, max_period, n_frequencies)
 
     if n_frequencies * t.size <= _DIRECT_LIMIT:
-        # Small problem: the whole grid, exactly.
-        j = np.arange(j_lo, j_hi + 1)
-        grid_power = _direct_power(t, y, w, yy, j * df, n_harmonics)
-        peaks = _local_maxima(grid_power)
-        cand_j = j[peaks]
-        cand_p = grid_power[peaks]
-        best_idx = np.argsort(cand_p)[::-1][: 4 * _N_CANDIDATES]
-        cand_j, cand_p = cand_j[best_idx], cand_p[best_idx]
-
-        def exact(idx):
-            return _direct_power(t, y, w, yy, idx * df, n_harmonics)
-
+        cand_j, cand_p, exact = _direct_search(t, y, w, yy, df, j_lo, j_hi, n_harmonics)
     else:
         cand_j, cand_p, exact = _fast_search(
             t, y, w, yy, df, j_lo, j_hi, oversampling, n_harmonics
         )
+    j1, j2 = _two_best_peaks(cand_j, cand_p, df, baseline)
+    f_best, p_best = _polish_peaks(np.array([j1, j2]), exact, df, j_lo, j_hi)
+    power = float(p_best[0])
+    period = float(1.0 / f_best[0])
+    second = float(1.0 / f_best[1])
+    false_alarm = _false_alarm(power, t.size, f_max, t, w, n_harmonics)
+    alias = _is_alias(f_best[0], baseline)
+    return PeriodResult(period, power, false_alarm, bool(alias), second, n_frequencies)
 
+
+def _direct_search(t, y, w, yy, df, j_lo, j_hi, n_harmonics):
+    """Small problems: the whole grid ``j * df``, exactly; returns the best
+    local maxima ``(j, power)`` and the exact power function of ``j``."""
+    j = np.arange(j_lo, j_hi + 1)
+    grid_power = _direct_power(t, y, w, yy, j * df, n_harmonics)
+    peaks = _local_maxima(grid_power)
+    cand_j, cand_p = j[peaks], grid_power[peaks]
+    best_idx = np.argsort(cand_p)[::-1][: 4 * _N_CANDIDATES]
+
+    def exact(idx):
+        return _direct_power(t, y, w, yy, idx * df, n_harmonics)
+
+    return cand_j[best_idx], cand_p[best_idx], exact
+
+
+def _two_best_peaks(cand_j, cand_p, df, baseline):
+    """Grid index of the highest peak and of the highest independent one (not
+    within the peak width of the first, nor its one-year alias)."""
     order = np.argsort(cand_p, kind="stable")[::-1]
-    cand_j, cand_p = cand_j[order], cand_p[order]
+    cand_j = cand_j[order]
     j1 = cand_j[0]
     sep = np.abs(cand_j - j1) * df
     independent = (sep > 1.5 / baseline) & (
         np.abs(sep - 1 / JULIAN_YEAR) > 1.0 / baseline
     )
     j2 = cand_j[np.argmax(independent)] if independent.any() else j1
+    return j1, j2
 
-    # Polish both peaks: parabola through the grid point and its neighbours.
-    jj = np.array([[j1 - 1, j1, j1 + 1], [j2 - 1, j2, j2 + 1]], dtype=np.float64)
+
+def _polish_peaks(js, exact, df, j_lo, j_hi):
+    """Refine grid peaks ``js`` by a parabola through each point and its
+    neighbours (kept only where it raises the exact power); returns the
+    frequencies and powers."""
+    jj = np.stack([js - 1, js, js + 1], axis=1).astype(np.float64)
     p3 = exact(np.clip(jj, j_lo, j_hi))
     p3 = np.where((jj >= j_lo) & (jj <= j_hi), p3, -np.inf)
     den = p3[:, 0] - 2 * p3[:, 1] + p3[:, 2]
@@ -759,13 +786,7 @@ def estimate_period(
     top = exact(jj[:, 1] + shift)
     keep = top >= p3[:, 1]
     f_best = np.where(keep, (jj[:, 1] + shift) * df, jj[:, 1] * df)
-    p_best = np.where(keep, top, p3[:, 1])
-    power = float(p_best[0])
-    period = float(1.0 / f_best[0])
-    second = float(1.0 / f_best[1])
-    false_alarm = _false_alarm(power, t.size, f_max, t, w, n_harmonics)
-    alias = _is_alias(f_best[0], baseline)
-    return PeriodResult(period, power, false_alarm, bool(alias), second, n_frequencies)
+    return f_best, np.where(keep, top, p3[:, 1])
 
 
 def _local_maxima(power):

@@ -233,7 +233,29 @@ def _describe(est, allowed, arrays, node):
             f"cannot save a {_class_name(cls)}: model files hold only these "
             f"estimators: {', '.join(sorted(allowed))}"
         )
-    doc = {"class": names[cls]}
+    doc = {
+        "class": names[cls],
+        "params": _describe_params(est, names[cls], arrays, node),
+    }
+    if cls is Pipeline:
+        doc["steps"] = [
+            [step_name, step if step in (None, "passthrough") else None]
+            for step_name, step in est.steps
+        ]
+        for i, (_, step) in enumerate(est.steps):
+            if step not in (None, "passthrough"):
+                doc["steps"][i][1] = _describe(step, allowed, arrays, f"{node}.{i}")
+    doc["fitted"] = _describe_fitted(est, names[cls], arrays, node)
+    if isinstance(est, NeuralNet) and getattr(est, "initialized_", False):
+        doc.update(_describe_net(est, arrays, node))
+    return doc
+
+
+def _describe_params(est, name_of_class, arrays, node):
+    """JSON of an estimator's own parameters: data, or the default's name."""
+    from sklearn.pipeline import Pipeline
+
+    cls = type(est)
     params = est.get_params(deep=False)
     defaults = _defaults(cls)
     out = {}
@@ -251,29 +273,27 @@ def _describe(est, allowed, arrays, node):
             out[name] = {_DEFAULT: _value_name(value)}
         elif name == "random_state":
             warnings.warn(
-                f"{names[cls]}: random_state={value!r} is not stored (only an "
+                f"{name_of_class}: random_state={value!r} is not stored (only an "
                 "int or None is); the loaded model has random_state=None. It "
                 "matters only for refitting: the fitted state is saved whole.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
             out[name] = None
         else:
             raise ValueError(
-                f"cannot save {names[cls]}: its parameter {name!r} is {why}, "
+                f"cannot save {name_of_class}: its parameter {name!r} is {why}, "
                 "neither a JSON value (number, string, bool, None, list, dict), "
                 "an array nor the default, and a model file stores data, not "
                 f"code. Set {name} to one of those (set_params) before saving."
             )
-    doc["params"] = out
-    if cls is Pipeline:
-        doc["steps"] = [
-            [step_name, step if step in (None, "passthrough") else None]
-            for step_name, step in est.steps
-        ]
-        for i, (_, step) in enumerate(est.steps):
-            if step not in (None, "passthrough"):
-                doc["steps"][i][1] = _describe(step, allowed, arrays, f"{node}.{i}")
+    return out
+
+
+def _describe_fitted(est, name_of_class, arrays, node):
+    """JSON of an estimator's fitted attributes (``name_``)."""
+    from skorch import NeuralNet
+
     skip = set()
     if isinstance(est, NeuralNet):
         skip = _SKORCH_REBUILT | {f"{m}_" for m in _skorch_components(est)}
@@ -285,14 +305,11 @@ def _describe(est, allowed, arrays, node):
             fitted[name] = _encode(value, arrays, f"{node}/fitted/{name}")
         except _NotData as exc:
             raise ValueError(
-                f"cannot save {names[cls]}: its fitted attribute {name!r} is "
+                f"cannot save {name_of_class}: its fitted attribute {name!r} is "
                 f"{_what(value, exc)}, not a number, string, bool, None, list, "
                 "dict or array"
             ) from None
-    doc["fitted"] = fitted
-    if isinstance(est, NeuralNet) and getattr(est, "initialized_", False):
-        doc.update(_describe_net(est, arrays, node))
-    return doc
+    return fitted
 
 
 def _skorch_components(net):

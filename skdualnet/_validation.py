@@ -377,6 +377,112 @@ def _looks_like_one_curve(X):
         return rising and (m == 2 or bool(np.all(X[:, 2] > 0)))
 
 
+def _as_star_list(X, period, ids):
+    """``(per-star sequence, period)`` from any accepted input form.
+
+    A 2-D array of magnitudes becomes curves at evenly spaced phases over
+    one cycle (period 1 unless given); the other forms are only checked.
+    """
+    if issparse(X):
+        raise TypeError(
+            "Sparse data was passed, but light curves must be dense: a list of "
+            "(n_obs, 3) arrays, or a dense array"
+        )
+    if not isinstance(X, (list, tuple, np.ndarray)) and hasattr(X, "__array__"):
+        X = np.asarray(X)
+    elif isinstance(X, (list, tuple)) and len(X) and np.ndim(X[0]) == 1:
+        X = np.asarray(X)  # rows of magnitudes: read like a 2-D array
+    if isinstance(X, np.ndarray):
+        X, period = _array_to_curves(X, period, ids)
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise ValueError(
+            f"Expected a list of per-star (n_obs, 3) arrays; got {type(X).__name__}"
+        )
+    return X, period
+
+
+def _array_to_curves(X, period, ids):
+    """An array input as a list of curves (see :func:`check_light_curves`)."""
+    if np.iscomplexobj(X):
+        raise ValueError("Complex data not supported: light curves are real")
+    if X.dtype == object and X.ndim == 2:
+        X = _object_rows_to_float(X, ids)
+    if X.ndim == 1 and X.dtype != object:
+        raise ValueError(
+            "Expected a 2D array of stars, got a 1D array instead. Reshape your "
+            "data either using array.reshape(-1, 1) if your data has a single "
+            "feature or array.reshape(1, -1) if it contains a single sample "
+            "(a single star's magnitudes)."
+        )
+    if X.ndim == 2:
+        n, m = X.shape
+        if n and not m:
+            raise ValueError(
+                f"Found array with 0 feature(s) (shape=({n}, 0)) while a "
+                "minimum of 1 is required: each row holds one star's magnitudes"
+            )
+        if _looks_like_one_curve(X):
+            raise ValueError(
+                f"Got a 2-D array of shape {X.shape}: read as {n} stars of "
+                f"{m} magnitudes at evenly spaced phases, but its first "
+                "column increases steadily like observation times. If it is "
+                f"one star's (n_obs, {m}) light curve "
+                "(time, magnitude[, error]), pass it inside a list: [curve]"
+            )
+        if not n:
+            return X, period
+        t = np.arange(m, dtype=np.float64) / m
+        curves = [np.c_[t, row, np.ones(m)] for row in X.astype(np.float64)]
+        return curves, np.ones(n) if period is None else period
+    if X.ndim == 3:
+        return list(X), period
+    if X.dtype != object:
+        raise ValueError(
+            "Expected a list of (n_obs, 3) arrays, a 3-D array (n_stars, n_obs, 3)"
+            f" or a 2-D array (n_stars, n_obs); got an array of shape {X.shape}"
+        )
+    return X, period
+
+
+def _check_period(period, n):
+    """Periods as float64, one per star; invalid ones become NaN (unknown)."""
+    if period is None:
+        return np.full(n, np.nan)
+    period = np.array(
+        [np.nan if p is None else p for p in np.ravel(np.asarray(period, object))]
+        if np.asarray(period).dtype == object
+        else period,
+        dtype=np.float64,
+    ).ravel()
+    if period.shape != (n,):
+        raise ValueError(
+            f"period must have one entry per star ({n}); got {period.shape[0]}"
+        )
+    return np.where(np.isfinite(period) & (period > 0), period, np.nan)
+
+
+def _check_features(features, n, ids):
+    """Extra features as a finite (n_stars, n_features) float64 array."""
+    if features is None:
+        return None
+    features = np.asarray(features, dtype=np.float64)
+    if features.ndim == 1:
+        features = features[:, None]
+    if features.ndim != 2 or features.shape[0] != n:
+        raise ValueError(
+            f"features must have shape (n_stars={n}, n_features); got {features.shape}"
+        )
+    bad = ~np.isfinite(features).all(axis=1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{_star_name(ids, i)}: extra features contain NaN or inf "
+            f"({int(bad.sum())} star(s) affected); impute them first, e.g. "
+            "with sklearn.impute.SimpleImputer"
+        )
+    return features
+
+
 def check_light_curves(X, *, period=None, features=None, ids=None, min_stars=1):
     """Validate light-curve input and return a :class:`LightCurves`.
 
@@ -408,59 +514,7 @@ def check_light_curves(X, *, period=None, features=None, ids=None, min_stars=1):
                 f"Found {len(X)} star(s) while a minimum of {min_stars} is required."
             )
         return X
-    if issparse(X):
-        raise TypeError(
-            "Sparse data was passed, but light curves must be dense: a list of "
-            "(n_obs, 3) arrays, or a dense array"
-        )
-    if not isinstance(X, (list, tuple, np.ndarray)) and hasattr(X, "__array__"):
-        X = np.asarray(X)
-    elif isinstance(X, (list, tuple)) and len(X) and np.ndim(X[0]) == 1:
-        X = np.asarray(X)  # rows of magnitudes: read like a 2-D array
-    if isinstance(X, np.ndarray):
-        if np.iscomplexobj(X):
-            raise ValueError("Complex data not supported: light curves are real")
-        if X.dtype == object and X.ndim == 2:
-            X = _object_rows_to_float(X, ids)
-        if X.ndim == 1 and X.dtype != object:
-            raise ValueError(
-                "Expected a 2D array of stars, got a 1D array instead. Reshape your "
-                "data either using array.reshape(-1, 1) if your data has a single "
-                "feature or array.reshape(1, -1) if it contains a single sample "
-                "(a single star's magnitudes)."
-            )
-        if X.ndim == 2:
-            n, m = X.shape
-            if n and not m:
-                raise ValueError(
-                    f"Found array with 0 feature(s) (shape=({n}, 0)) while a "
-                    "minimum of 1 is required: each row holds one star's magnitudes"
-                )
-            if _looks_like_one_curve(X):
-                raise ValueError(
-                    f"Got a 2-D array of shape {X.shape}: read as {n} stars of "
-                    f"{m} magnitudes at evenly spaced phases, but its first "
-                    "column increases steadily like observation times. If it is "
-                    f"one star's (n_obs, {m}) light curve "
-                    "(time, magnitude[, error]), pass it inside a list: [curve]"
-                )
-            if n:
-                t = np.arange(m, dtype=np.float64) / m
-                curves = [np.c_[t, row, np.ones(m)] for row in X.astype(np.float64)]
-                if period is None:
-                    period = np.ones(n)
-                X = curves
-        elif X.ndim == 3:
-            X = list(X)
-        elif X.dtype != object:
-            raise ValueError(
-                "Expected a list of (n_obs, 3) arrays, a 3-D array (n_stars, n_obs, 3)"
-                f" or a 2-D array (n_stars, n_obs); got an array of shape {X.shape}"
-            )
-    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
-        raise ValueError(
-            f"Expected a list of per-star (n_obs, 3) arrays; got {type(X).__name__}"
-        )
+    X, period = _as_star_list(X, period, ids)
     n = len(X)
     if n < min_stars:
         raise ValueError(
@@ -471,37 +525,6 @@ def check_light_curves(X, *, period=None, features=None, ids=None, min_stars=1):
         if ids.shape != (n,):
             raise ValueError(f"ids must have one entry per star ({n}); got {ids.shape}")
     curves = [_repair_curve(_as_curve(c, i, ids), i, ids) for i, c in enumerate(X)]
-
-    if period is None:
-        period = np.full(n, np.nan)
-    else:
-        period = np.array(
-            [np.nan if p is None else p for p in np.ravel(np.asarray(period, object))]
-            if np.asarray(period).dtype == object
-            else period,
-            dtype=np.float64,
-        ).ravel()
-        if period.shape != (n,):
-            raise ValueError(
-                f"period must have one entry per star ({n}); got {period.shape[0]}"
-            )
-        period = np.where(np.isfinite(period) & (period > 0), period, np.nan)
-
-    if features is not None:
-        features = np.asarray(features, dtype=np.float64)
-        if features.ndim == 1:
-            features = features[:, None]
-        if features.ndim != 2 or features.shape[0] != n:
-            raise ValueError(
-                f"features must have shape (n_stars={n}, n_features); "
-                f"got {features.shape}"
-            )
-        bad = ~np.isfinite(features).all(axis=1)
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise ValueError(
-                f"{_star_name(ids, i)}: extra features contain NaN or inf "
-                f"({int(bad.sum())} star(s) affected); impute them first, e.g. "
-                "with sklearn.impute.SimpleImputer"
-            )
+    period = _check_period(period, n)
+    features = _check_features(features, n, ids)
     return LightCurves(curves, period=period, features=features, ids=ids)

@@ -111,6 +111,52 @@ def map_variable_type(variable_type, mapping=SUPERCLASS_MAP):
 
 
 # ------------------------------------------------------------ ASAS-SN: one star
+def _data_rows(name, rows, n_cols):
+    """``(line numbers, fields)`` of the data rows; a truncated row raises."""
+    linenos, table = [], []
+    for lineno, fields in rows:
+        fields = _strip_trailing_empty(fields, n_cols)
+        problem = _row_problem(fields, n_cols)
+        if problem:
+            raise ValueError(
+                f"{name}: line {lineno} {problem} (truncated or corrupt file)"
+            )
+        linenos.append(lineno)
+        table.append(fields)
+    return linenos, table
+
+
+def _parse_values(name, cols, linenos, table, detected):
+    """(time, mag, err) of the detections as floats; a bad cell raises with
+    its line number."""
+    i_t, i_m, i_e = cols["time"], cols["mag"], cols["err"]
+    try:
+        return np.array(
+            [[row[i_t], row[i_m], row[i_e]] for row in detected], dtype=np.float64
+        ).reshape(-1, 3)
+    except ValueError:  # find the offending row for the message
+        for lineno, row in zip(linenos, table, strict=True):
+            if row[i_m].startswith(">"):
+                continue
+            try:
+                float(row[i_t]), float(row[i_m]), float(row[i_e])
+            except ValueError:
+                raise ValueError(
+                    f"{name}: line {lineno}: cannot parse time/mag/mag_err from "
+                    f"{row[i_t]!r}, {row[i_m]!r}, {row[i_e]!r} (corrupt file)"
+                ) from None
+        raise  # pragma: no cover (numpy and float() disagree)
+
+
+def _bands(cols, detected, n):
+    """Band of every detection ("V" when the file has no filter column)."""
+    if cols["filter"] is None:
+        return np.full(n, "V")
+    bands = np.array([row[cols["filter"]] for row in detected], dtype=object)
+    lower = np.array([str(b).lower() for b in bands], dtype=object)
+    return np.where(lower == "v", "V", np.where(lower == "g", "g", bands)).astype(str)
+
+
 def read_asassn_lightcurve(path_or_file, band=None, *, return_info=False):
     """Read one ASAS-SN Variable Stars Database light-curve CSV.
 
@@ -178,44 +224,12 @@ def read_asassn_lightcurve(path_or_file, band=None, *, return_info=False):
             "an ASAS-SN light curve (HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,"
             f"flux(mJy),flux_err[,Filter]); got {header!r}"
         )
-    n_cols = len(header)
-    linenos, table = [], []
-    for lineno, fields in rows:
-        fields = _strip_trailing_empty(fields, n_cols)
-        problem = _row_problem(fields, n_cols)
-        if problem:
-            raise ValueError(
-                f"{name}: line {lineno} {problem} (truncated or corrupt file)"
-            )
-        linenos.append(lineno)
-        table.append(fields)
+    linenos, table = _data_rows(name, rows, len(header))
     n_rows = len(table)
     detected = [row for row in table if not row[cols["mag"]].startswith(">")]
     n_nondet = n_rows - len(detected)
-    i_t, i_m, i_e = cols["time"], cols["mag"], cols["err"]
-    try:
-        values = np.array(
-            [[row[i_t], row[i_m], row[i_e]] for row in detected], dtype=np.float64
-        ).reshape(-1, 3)
-    except ValueError:  # find the offending row for the message
-        for lineno, row in zip(linenos, table, strict=True):
-            if row[i_m].startswith(">"):
-                continue
-            try:
-                float(row[i_t]), float(row[i_m]), float(row[i_e])
-            except ValueError:
-                raise ValueError(
-                    f"{name}: line {lineno}: cannot parse time/mag/mag_err from "
-                    f"{row[i_t]!r}, {row[i_m]!r}, {row[i_e]!r} (corrupt file)"
-                ) from None
-        raise  # pragma: no cover (numpy and float() disagree)
-    if cols["filter"] is None:
-        bands = np.full(len(values), "V")
-    else:
-        bands = np.array([row[cols["filter"]] for row in detected], dtype=object)
-        lower = np.array([str(b).lower() for b in bands], dtype=object)
-        bands = np.where(lower == "v", "V", np.where(lower == "g", "g", bands))
-        bands = bands.astype(str)
+    values = _parse_values(name, cols, linenos, table, detected)
+    bands = _bands(cols, detected, len(values))
     usable = np.isfinite(values).all(axis=1) & (values[:, 2] < _SENTINEL_ERR)
     n_flagged = int((~usable).sum())
     values, bands = values[usable], bands[usable]

@@ -1,9 +1,11 @@
 """EROS-1 LMC light curves (two bands; the RAMP challenge set)."""
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
+from .._parameters import StrOptions, check_params
 from .._progress import progress
 from ._common import (
     _check_on_error,
@@ -35,6 +37,74 @@ def _parse_list(text):
 
 
 @_fill_doc
+def _eros_catalog(path, band, bad_rows):
+    """``(name, column indices, rows)`` of ``stars.csv``."""
+    cat_name, _, header, body = _read_catalog_table(path, bad_rows)
+    cols = {k: _find_column(header, (k,)) for k in ("type", "period", "div_period")}
+    cols["mag_b"] = _find_column(header, ("magnitude_b",))
+    cols["mag_r"] = _find_column(header, ("magnitude_r",))
+    need = ["type", "period", "div_period"] + (["mag_b", "mag_r"] * (band == "both"))
+    absent = [k for k in need if cols[k] is None]
+    if absent:
+        raise ValueError(f"{cat_name}: missing column(s) {absent}; got {header!r}")
+    return cat_name, cols, body
+
+
+def _eros_lightcurves(path, band):
+    """The light-curve table of one band: name, band, list columns, and the
+    first row of each star (``star -> (line number, fields)``)."""
+    text, lc_name = _read_text(path)
+    rows = _csv_rows(text)
+    _, lc_header = next(rows, (0, []))
+    lc_header = [_normalize_name(h) for h in lc_header or ()]
+    use = "r" if band == "both" else band
+    lc_cols = [
+        _find_column(lc_header, (f"{k}_points_{use}",))
+        for k in ("time", "light", "error")
+    ]
+    if None in lc_cols:
+        raise ValueError(
+            f"{lc_name}: no time/light/error_points_{use} columns; got {lc_header!r}"
+        )
+    first = {}
+    for lineno, fields in rows:
+        if fields is None:
+            continue  # a star whose row this was is reported as having none
+        first.setdefault(fields[0], (lineno, fields))
+    return SimpleNamespace(name=lc_name, band=use, cols=lc_cols, rows=first)
+
+
+def _eros_star(row, cols, cat_name, lc, band):
+    """``(curve, colour or None)`` of one catalogue row; ValueError if bad."""
+    star = row[0]
+    code = _to_float(row[cols["type"]])
+    if code not in _EROS_TYPES:
+        raise ValueError(f"unknown type code {row[cols['type']]!r} in {cat_name}")
+    if star not in lc.rows:
+        raise ValueError(f"no light curve in {lc.name}")
+    lineno, fields = lc.rows[star]
+    try:
+        t, m, e = (_parse_list(fields[c]) for c in lc.cols)
+    except (ValueError, IndexError) as exc:
+        raise ValueError(f"{lc.name}: line {lineno}: corrupt row ({exc})") from None
+    if not len(t) == len(m) == len(e) or len(t) == 0:
+        raise ValueError(
+            f"{lc.name}: line {lineno}: band {lc.band} lists of lengths "
+            f"{len(t)}, {len(m)}, {len(e)}"
+        )
+    curve = _clean_curve(np.column_stack([t, m, e]))
+    if band != "both":
+        return curve, None
+    colour = _to_float(row[cols["mag_b"]]) - _to_float(row[cols["mag_r"]])
+    if not np.isfinite(colour):
+        raise ValueError(
+            f"{cat_name}: magnitude_b {row[cols['mag_b']]!r} or "
+            f"magnitude_r {row[cols['mag_r']]!r} is not a finite "
+            'number, so band="both" has no colour feature'
+        )
+    return curve, colour
+
+
 def load_eros1_lmc(folder, band="r", *, on_error="raise", verbose=0):
     """Load the EROS-1 LMC variable stars (RAMP challenge training part).
 
@@ -69,73 +139,21 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise", verbose=0):
         ``"EB"``, ``"CEP"``, ``"RRL"`` or ``"M"``.
     """
     _check_on_error(on_error)
-    if band not in ("r", "b", "both"):
-        raise ValueError(f'band must be "r", "b" or "both"; got {band!r}')
+    check_params(
+        "load_eros1_lmc", {"band": [StrOptions({"r", "b", "both"})]}, band=band
+    )
     folder = Path(folder)
     what = f"load_eros1_lmc({folder})"
     bad_rows = [] if on_error == "skip" else None
-    cat_name, _, header, body = _read_catalog_table(folder / "stars.csv", bad_rows)
-    cols = {k: _find_column(header, (k,)) for k in ("type", "period", "div_period")}
-    cols["mag_b"] = _find_column(header, ("magnitude_b",))
-    cols["mag_r"] = _find_column(header, ("magnitude_r",))
-    need = ["type", "period", "div_period"] + (["mag_b", "mag_r"] * (band == "both"))
-    absent = [k for k in need if cols[k] is None]
-    if absent:
-        raise ValueError(f"{cat_name}: missing column(s) {absent}; got {header!r}")
-
-    text, lc_name = _read_text(folder / "lightcurves.csv.gz")
-    rows = _csv_rows(text)
-    _, lc_header = next(rows, (0, []))
-    lc_header = [_normalize_name(h) for h in lc_header or ()]
-    use = "r" if band == "both" else band
-    lc_cols = [
-        _find_column(lc_header, (f"{k}_points_{use}",))
-        for k in ("time", "light", "error")
-    ]
-    if None in lc_cols:
-        raise ValueError(
-            f"{lc_name}: no time/light/error_points_{use} columns; got {lc_header!r}"
-        )
-    raw = {}
-    for lineno, fields in rows:
-        if fields is None:
-            continue  # a star whose row this was is reported as having none
-        raw.setdefault(fields[0], (lineno, fields))  # first row of a star
-
+    cat_name, cols, body = _eros_catalog(folder / "stars.csv", band, bad_rows)
+    lc = _eros_lightcurves(folder / "lightcurves.csv.gz", band)
     skipped = _skipped_rows(bad_rows, 0)
     body = _first_rows(body, 0, what)
     curves, periods, ids, ys, feats = [], [], [], [], []
     for row in progress(body, desc=f"reading {folder.name}", verbose=verbose):
         star = row[0]
         try:
-            code = _to_float(row[cols["type"]])
-            if code not in _EROS_TYPES:
-                raise ValueError(
-                    f"unknown type code {row[cols['type']]!r} in {cat_name}"
-                )
-            if star not in raw:
-                raise ValueError(f"no light curve in {lc_name}")
-            lineno, fields = raw[star]
-            try:
-                t, m, e = (_parse_list(fields[c]) for c in lc_cols)
-            except (ValueError, IndexError) as exc:
-                raise ValueError(
-                    f"{lc_name}: line {lineno}: corrupt row ({exc})"
-                ) from None
-            if not len(t) == len(m) == len(e) or len(t) == 0:
-                raise ValueError(
-                    f"{lc_name}: line {lineno}: band {use} lists of lengths "
-                    f"{len(t)}, {len(m)}, {len(e)}"
-                )
-            curve = _clean_curve(np.column_stack([t, m, e]))
-            if band == "both":
-                colour = _to_float(row[cols["mag_b"]]) - _to_float(row[cols["mag_r"]])
-                if not np.isfinite(colour):
-                    raise ValueError(
-                        f"{cat_name}: magnitude_b {row[cols['mag_b']]!r} or "
-                        f"magnitude_r {row[cols['mag_r']]!r} is not a finite "
-                        'number, so band="both" has no colour feature'
-                    )
+            curve, colour = _eros_star(row, cols, cat_name, lc, band)
         except ValueError as exc:
             if on_error == "raise":
                 raise ValueError(f"star {str(star)!r}: {exc}") from None
@@ -145,9 +163,8 @@ def load_eros1_lmc(folder, band="r", *, on_error="raise", verbose=0):
         periods.append(_to_float(row[cols["period"]]) / div if div else np.nan)
         curves.append(curve)
         ids.append(star)
-        ys.append(_EROS_TYPES[code])
-        if band == "both":
-            feats.append(colour)
+        ys.append(_EROS_TYPES[_to_float(row[cols["type"]])])
+        feats.append(colour)
     _warn_skipped(skipped, what)
     features = np.asarray(feats)[:, None] if band == "both" and feats else None
     return _finish(curves, periods, ids, ys, what, features=features)

@@ -182,6 +182,138 @@ def _manual_help(folder, missing):
     )
 
 
+def _fetch_catalog(folder, url, get, download_if_missing):
+    """Path of the cached full catalogue, downloaded from ``url`` if missing."""
+    full = folder / _FULL_CATALOG
+    if full.is_file():
+        return full
+    if not download_if_missing:
+        raise OSError(
+            f"ASAS-SN catalogue not found in the cache ({full}) and "
+            "download_if_missing=False. " + _manual_help(folder, [_FULL_CATALOG])
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        _download(url, full, read_asassn_catalog, **get)
+    except _NetworkError as exc:
+        raise ConnectionError(
+            f"Cannot download the ASAS-SN catalogue from {url}: {exc}. "
+            + _manual_help(folder, [_FULL_CATALOG])
+        ) from None
+    except _FileError as exc:
+        raise OSError(
+            f"Cannot download the ASAS-SN catalogue from {url}: {exc}. Check "
+            "base_url and catalog_path. " + _manual_help(folder, [_FULL_CATALOG])
+        ) from None
+    return full
+
+
+def _read_cached_catalog(full):
+    """``(catalog, info, header, body)`` of the cached catalogue: the parsed
+    columns (:func:`read_asassn_catalog`) and the raw CSV rows."""
+    try:
+        cat, cat_info = read_asassn_catalog(full, return_info=True)
+        text, _ = _read_text(full)
+    except ValueError as exc:
+        raise OSError(
+            f"The cached catalogue {full} is unreadable ({exc}); delete it to "
+            "download it again."
+        ) from None
+    rows = [fields for _, fields in _csv_rows(text)]
+    return cat, cat_info, rows[0], rows[1:]
+
+
+def _rows_of_ids(cat, ids, full):
+    """Catalogue rows any of whose identifiers is in ``ids`` (all must be found)."""
+    wanted = {str(i).strip() for i in np.atleast_1d(np.asarray(ids, dtype=str))}
+    found = set()
+    in_ids = np.zeros(len(cat["ids"]), dtype=bool)
+    for i, star_names in enumerate(cat["aliases"]):
+        hit = wanted.intersection(star_names)
+        if hit:
+            in_ids[i] = True
+            found |= hit
+    if wanted - found:
+        raise ValueError(
+            f"identifier(s) not in the ASAS-SN catalogue {full}: "
+            f"{sorted(wanted - found)}"
+        )
+    return in_ids
+
+
+def _star_files(cat, selected, header, body, lc_dir, base_url, lightcurve_path):
+    """``(star, local file, url)`` of every selected row, each file once."""
+    names = [_normalize_name(h) for h in header]
+    stars, seen = [], set()
+    for i in selected:
+        star = str(cat["ids"][i])
+        file_name = cat["file"][i]
+        rel = Path(file_name) if file_name else None
+        if rel is None or rel.is_absolute() or ".." in rel.parts:
+            rel = Path(_safe_name(star) + ".csv")
+        dest = lc_dir / rel
+        if dest in seen:
+            continue
+        seen.add(dest)
+        fields = dict(zip(names, body[i], strict=False))
+        fields["id"] = star
+        quoted = {k: urllib.parse.quote(str(v), safe="") for k, v in fields.items()}
+        try:
+            url = _join_url(base_url, lightcurve_path.format(**quoted))
+        except (KeyError, IndexError) as exc:
+            raise ValueError(
+                f"lightcurve_path {lightcurve_path!r} uses an unknown field {exc}; "
+                f"available: {sorted(quoted)}"
+            ) from None
+        stars.append((star, dest, url))
+    return stars
+
+
+def _write_selection(path, header, rows):
+    """Write the catalogue ``load_asassn`` reads (the selected rows), if changed."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    if not path.is_file() or path.read_text(encoding="utf-8") != out.getvalue():
+        _write_atomic(path, out.getvalue())
+
+
+def _fetch_lightcurves(folder, stars, get, download_if_missing, on_error):
+    """Download the light curves not yet cached; report or raise on failures."""
+    missing = [(s, d, u) for s, d, u in stars if not d.is_file()]
+    if missing and not download_if_missing:
+        raise OSError(
+            f"{len(missing)} of {len(stars)} ASAS-SN light curve(s) not in the "
+            f"cache and download_if_missing=False. "
+            + _manual_help(folder, [str(d.relative_to(folder)) for _, d, _ in missing])
+        )
+    failed = {}
+    for k, (star, dest, url) in enumerate(missing):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            _download(url, dest, read_asassn_lightcurve, **get)
+        except _NetworkError as exc:
+            left = [str(d.relative_to(folder)) for _, d, _ in missing[k:]]
+            raise ConnectionError(
+                f"Cannot download the light curve of star {star!r} from {url}: "
+                f"{exc}. {len(left)} of {len(stars)} light curve(s) are still "
+                "missing; the others are cached. " + _manual_help(folder, left)
+            ) from None
+        except _FileError as exc:
+            failed[star] = f"{url}: {exc}"
+    if failed:
+        items = [f"star {star!r} ({why})" for star, why in failed.items()]
+        shown = _listing(items, "; ", more="; ...")
+        message = f"could not download {len(failed)} ASAS-SN light curve(s): {shown}"
+        if on_error == "raise":
+            raise OSError(
+                f"{message}. The other files are cached in {folder}; call again to "
+                "retry, or pass on_error='skip' to go on without them."
+            )
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 def fetch_asassn_variables(
     data_home=None,
     *,
@@ -339,137 +471,26 @@ def fetch_asassn_variables(
             f"fetch_asassn_variables() got unexpected keyword argument(s) {unknown}; "
             f"load_asassn accepts {sorted(_LOAD_OPTIONS)}"
         )
-    retries = int(retries)
     folder = _get_data_home(data_home) / _SUBFOLDER
-    lc_dir = folder / _LC_DIR
-    full = folder / _FULL_CATALOG
-    get = {"timeout": timeout, "retries": retries, "backoff": backoff}
-
-    # ------------------------------------------------------------ catalogue
-    if not full.is_file():
-        if not download_if_missing:
-            raise OSError(
-                f"ASAS-SN catalogue not found in the cache ({full}) and "
-                "download_if_missing=False. " + _manual_help(folder, [_FULL_CATALOG])
-            )
-        url = _join_url(base_url, catalog_path)
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            _download(url, full, read_asassn_catalog, **get)
-        except _NetworkError as exc:
-            raise ConnectionError(
-                f"Cannot download the ASAS-SN catalogue from {url}: {exc}. "
-                + _manual_help(folder, [_FULL_CATALOG])
-            ) from None
-        except _FileError as exc:
-            raise OSError(
-                f"Cannot download the ASAS-SN catalogue from {url}: {exc}. Check "
-                "base_url and catalog_path. " + _manual_help(folder, [_FULL_CATALOG])
-            ) from None
-    try:
-        cat, cat_info = read_asassn_catalog(full, return_info=True)
-        text, _ = _read_text(full)
-    except ValueError as exc:
-        raise OSError(
-            f"The cached catalogue {full} is unreadable ({exc}); delete it to "
-            "download it again."
-        ) from None
-    rows = [fields for _, fields in _csv_rows(text)]
-    header, body = rows[0], rows[1:]
-    names = [_normalize_name(h) for h in header]
-
-    # ------------------------------------------------------------ selection
+    get = {"timeout": timeout, "retries": int(retries), "backoff": backoff}
+    full = _fetch_catalog(
+        folder, _join_url(base_url, catalog_path), get, download_if_missing
+    )
+    cat, cat_info, header, body = _read_cached_catalog(full)
     cuts = {k: v for k, v in load_kwargs.items() if k in _CUT_OPTIONS}
     _, keep, _ = select_catalog_rows(
         cat, missing_columns=cat_info["missing_columns"], **cuts
     )
     if ids is not None:
-        wanted = {str(i).strip() for i in np.atleast_1d(np.asarray(ids, dtype=str))}
-        found = set()
-        in_ids = np.zeros(len(cat["ids"]), dtype=bool)
-        for i, star_names in enumerate(cat["aliases"]):
-            hit = wanted.intersection(star_names)
-            if hit:
-                in_ids[i] = True
-                found |= hit
-        if wanted - found:
-            raise ValueError(
-                f"identifier(s) not in the ASAS-SN catalogue {full}: "
-                f"{sorted(wanted - found)}"
-            )
-        keep &= in_ids
+        keep &= _rows_of_ids(cat, ids, full)
     selected = np.flatnonzero(keep)
     if max_stars is not None:
         selected = selected[: int(max_stars)]
-
-    stars = []  # (star, local file, url)
-    seen = set()
-    for i in selected:
-        star = str(cat["ids"][i])
-        file_name = cat["file"][i]
-        rel = Path(file_name) if file_name else None
-        if rel is None or rel.is_absolute() or ".." in rel.parts:
-            rel = Path(_safe_name(star) + ".csv")
-        dest = lc_dir / rel
-        if dest in seen:
-            continue
-        seen.add(dest)
-        fields = dict(zip(names, body[i], strict=False))
-        fields["id"] = star
-        quoted = {k: urllib.parse.quote(str(v), safe="") for k, v in fields.items()}
-        try:
-            url = _join_url(base_url, lightcurve_path.format(**quoted))
-        except (KeyError, IndexError) as exc:
-            raise ValueError(
-                f"lightcurve_path {lightcurve_path!r} uses an unknown field {exc}; "
-                f"available: {sorted(quoted)}"
-            ) from None
-        stars.append((star, dest, url))
-
-    # the catalogue load_asassn reads: the selected rows only
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(body[i] for i in selected)
-    if (
-        not (folder / _CATALOG).is_file()
-        or (folder / _CATALOG).read_text(encoding="utf-8") != out.getvalue()
-    ):
-        _write_atomic(folder / _CATALOG, out.getvalue())
-
-    # ---------------------------------------------------------- light curves
-    missing = [(s, d, u) for s, d, u in stars if not d.is_file()]
-    if missing and not download_if_missing:
-        raise OSError(
-            f"{len(missing)} of {len(stars)} ASAS-SN light curve(s) not in the "
-            f"cache and download_if_missing=False. "
-            + _manual_help(folder, [str(d.relative_to(folder)) for _, d, _ in missing])
-        )
-    failed = {}
-    for k, (star, dest, url) in enumerate(missing):
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            _download(url, dest, read_asassn_lightcurve, **get)
-        except _NetworkError as exc:
-            left = [str(d.relative_to(folder)) for _, d, _ in missing[k:]]
-            raise ConnectionError(
-                f"Cannot download the light curve of star {star!r} from {url}: "
-                f"{exc}. {len(left)} of {len(stars)} light curve(s) are still "
-                "missing; the others are cached. " + _manual_help(folder, left)
-            ) from None
-        except _FileError as exc:
-            failed[star] = f"{url}: {exc}"
-    if failed:
-        items = [f"star {star!r} ({why})" for star, why in failed.items()]
-        shown = _listing(items, "; ", more="; ...")
-        message = f"could not download {len(failed)} ASAS-SN light curve(s): {shown}"
-        if on_error == "raise":
-            raise OSError(
-                f"{message}. The other files are cached in {folder}; call again to "
-                "retry, or pass on_error='skip' to go on without them."
-            )
-        warnings.warn(message, UserWarning, stacklevel=2)
-
+    stars = _star_files(
+        cat, selected, header, body, folder / _LC_DIR, base_url, lightcurve_path
+    )
+    _write_selection(folder / _CATALOG, header, [body[i] for i in selected])
+    _fetch_lightcurves(folder, stars, get, download_if_missing, on_error)
     if return_X_y:
         return load_asassn(folder, on_error=on_error, **load_kwargs)
     return folder

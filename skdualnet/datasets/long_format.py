@@ -73,6 +73,81 @@ def to_long_format(X, y=None, *, as_frame=False):
     return table
 
 
+def _column(table, name, numeric=False):
+    """One column of a long table as a 1-D array (float64 if ``numeric``)."""
+    try:
+        values = table[name]
+    except (KeyError, IndexError, TypeError):
+        raise ValueError(f"long table has no column {name!r}") from None
+    try:
+        values = np.asarray(values, dtype=np.float64 if numeric else None)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"column {name!r} is not numeric ({exc})") from None
+    if values.ndim != 1:
+        raise ValueError(
+            f"column {name!r} must be one-dimensional; got shape {values.shape}"
+        )
+    return values
+
+
+def _check_star_ids(stars, star_col):
+    """Every row must name its star (no None or NaN)."""
+    if stars.dtype.kind not in "fO":
+        return
+    missing = [i for i, s in enumerate(stars.tolist()) if s is None or s != s]
+    if missing:
+        raise ValueError(
+            f"column {star_col!r}: row {missing[0]} has no star identifier "
+            f"({len(missing)} row(s) without one); drop or fill them first"
+        )
+
+
+class _StarGroups:
+    """The rows of each star, stars in order of first appearance."""
+
+    def __init__(self, stars, star_col):
+        try:
+            uniq, first, inverse = np.unique(
+                stars, return_index=True, return_inverse=True
+            )
+        except TypeError:  # an object column mixing e.g. numbers and strings
+            raise ValueError(
+                f"column {star_col!r} mixes star identifiers of types that cannot "
+                "be compared (e.g. numbers and strings); convert them to str first"
+            ) from None
+        order = np.argsort(first, kind="stable")  # star order = first appearance
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        self.group = rank[inverse.ravel()]  # star index of every row
+        self.first = first[order]  # first row of every star
+        self.ids = uniq[order]
+        self.star_col = star_col
+        sort = np.argsort(self.group, kind="stable")
+        bounds = np.cumsum(np.bincount(self.group, minlength=len(order)))[:-1]
+        self.rows = np.split(sort, bounds)
+
+    def split(self, data):
+        """Per-star blocks of ``data`` (rows in table order)."""
+        return [data[rows] for rows in self.rows]
+
+    def per_star(self, values, what):
+        """The one value of ``values`` per star; raises if it varies."""
+        n = len(self.group)
+        if values.shape != (n,):
+            raise ValueError(
+                f"{what} has shape {values.shape}; expected ({n},) like "
+                f"{self.star_col!r}"
+            )
+        firsts = values[self.first]
+        same = values == firsts[self.group]
+        if values.dtype.kind == "f":
+            same |= np.isnan(values) & np.isnan(firsts[self.group])
+        if not same.all():
+            bad = self.ids[self.group[np.flatnonzero(~same)[0]]]
+            raise ValueError(f"{what} varies within star {bad!r}")
+        return firsts
+
+
 def from_long_format(
     table,
     star_col="star_id",
@@ -127,34 +202,11 @@ def from_long_format(
     to_long_format : The inverse.
     """
 
-    def column(name, numeric=False):
-        try:
-            values = table[name]
-        except (KeyError, IndexError, TypeError):
-            raise ValueError(f"long table has no column {name!r}") from None
-        try:
-            values = np.asarray(values, dtype=np.float64 if numeric else None)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"column {name!r} is not numeric ({exc})") from None
-        if values.ndim != 1:
-            raise ValueError(
-                f"column {name!r} must be one-dimensional; got shape {values.shape}"
-            )
-        return values
-
-    stars = column(star_col)
+    stars = _column(table, star_col)
     n = len(stars)
-    if stars.dtype.kind in "fO":
-        missing = [
-            i for i, s in enumerate(stars.tolist()) if s is None or s != s
-        ]  # None or NaN
-        if missing:
-            raise ValueError(
-                f"column {star_col!r}: row {missing[0]} has no star identifier "
-                f"({len(missing)} row(s) without one); drop or fill them first"
-            )
-    time, mag = column(time_col, True), column(mag_col, True)
-    err = np.ones(n) if err_col is None else column(err_col, True)
+    _check_star_ids(stars, star_col)
+    time, mag = _column(table, time_col, True), _column(table, mag_col, True)
+    err = np.ones(n) if err_col is None else _column(table, err_col, True)
     for name, values in ((time_col, time), (mag_col, mag), (err_col, err)):
         if values.shape != (n,):
             raise ValueError(
@@ -163,43 +215,18 @@ def from_long_format(
             )
     if n == 0:
         raise ValueError("long table has no rows")
-    try:
-        uniq, first, inverse = np.unique(stars, return_index=True, return_inverse=True)
-    except TypeError:  # an object column mixing e.g. numbers and strings
-        raise ValueError(
-            f"column {star_col!r} mixes star identifiers of types that cannot be "
-            "compared (e.g. numbers and strings); convert them to str first"
-        ) from None
-    order = np.argsort(first, kind="stable")  # star order = first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    group = rank[inverse.ravel()]
-    sort = np.argsort(group, kind="stable")
-    bounds = np.cumsum(np.bincount(group, minlength=len(order)))[:-1]
-    curve_rows = np.split(sort, bounds)
-    data = np.column_stack([time, mag, err]).astype(np.float64)
-    curves = [data[rows] for rows in curve_rows]
-    ids = uniq[order]
-
-    def per_star(values, what):
-        if values.shape != (n,):
-            raise ValueError(
-                f"{what} has shape {values.shape}; expected ({n},) like {star_col!r}"
-            )
-        firsts = values[first[order]]
-        same = values == firsts[group]
-        if values.dtype.kind == "f":
-            same |= np.isnan(values) & np.isnan(firsts[group])
-        if not same.all():
-            bad = ids[group[np.flatnonzero(~same)[0]]]
-            raise ValueError(f"{what} varies within star {bad!r}")
-        return firsts
-
+    groups = _StarGroups(stars, star_col)
+    curves = groups.split(np.column_stack([time, mag, err]).astype(np.float64))
+    ids = groups.ids
     if isinstance(period, str):
-        period = per_star(column(period, True), f"period column {period!r}")
+        period = groups.per_star(
+            _column(table, period, True), f"period column {period!r}"
+        )
     elif isinstance(period, Mapping):
         period = np.array([period.get(s, np.nan) for s in ids.tolist()], dtype=float)
     X = check_light_curves(curves, period=period, ids=ids)
     if label_col is not None:
-        return X, per_star(column(label_col), f"label column {label_col!r}")
+        return X, groups.per_star(
+            _column(table, label_col), f"label column {label_col!r}"
+        )
     return X

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._parameters import StrOptions, check_params
 from ._common import (
     _bad_row_key,
     _check_on_error,
@@ -20,6 +21,36 @@ from ._common import (
 # Stripe 82 RR Lyrae subtypes (s82_rrlyrae/README.md).
 _S82_TYPES = {"ab": "RRAB", "c": "RRC"}
 _S82_BANDS = ("u", "g", "r", "i", "z")
+
+
+def _s82_periods_types(path, on_error, what):
+    """``({star: (type, period)}, skipped)`` from table 2 (first row wins)."""
+    text, t2_name = _read_text(path)
+    lines = [
+        (lineno, line.split())
+        for lineno, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+    if not lines or lines[0][1][0].lstrip("#").lower() != "id":
+        raise ValueError(f"{t2_name}: expected a '#id type P ...' header")
+    header = [h.lstrip("#").lower() for h in lines[0][1]]
+    try:
+        i_id, i_type, i_p = header.index("id"), header.index("type"), header.index("p")
+    except ValueError:
+        raise ValueError(f"{t2_name}: header lacks id/type/P: {header}") from None
+    table, skipped = {}, {}
+    for lineno, row in lines[1:]:
+        if row[0].startswith("#"):
+            continue
+        if len(row) <= max(i_id, i_type, i_p):
+            problem = f"{t2_name}: line {lineno}: truncated row {row!r}"
+            if on_error == "raise":
+                raise ValueError(problem)
+            skipped[_bad_row_key(lineno, row, i_id)] = problem
+            continue
+        table.setdefault(row[i_id], []).append((row[i_type], _to_float(row[i_p])))
+    _first_of_duplicates([star for star, v in table.items() for _ in v], what)
+    return {star: rows[0] for star, rows in table.items()}, skipped
 
 
 # -------------------------------------------------- real data: Stripe 82 RRL
@@ -52,37 +83,11 @@ def load_s82_rrlyrae(folder, band="g", *, on_error="raise", verbose=0):
         ``"RRAB"`` (type ab) or ``"RRC"`` (type c).
     """
     _check_on_error(on_error)
-    if band not in _S82_BANDS:
-        raise ValueError(f"band must be one of {_S82_BANDS}; got {band!r}")
+    check_params("load_s82_rrlyrae", {"band": [StrOptions(set(_S82_BANDS))]}, band=band)
     folder = Path(folder)
     what = f"load_s82_rrlyrae({folder})"
-    text, t2_name = _read_text(folder / "table2_periods_types.dat.gz")
-    lines = [
-        (lineno, line.split())
-        for lineno, line in enumerate(text.splitlines(), start=1)
-        if line.strip()
-    ]
-    if not lines or lines[0][1][0].lstrip("#").lower() != "id":
-        raise ValueError(f"{t2_name}: expected a '#id type P ...' header")
-    header = [h.lstrip("#").lower() for h in lines[0][1]]
-    try:
-        i_id, i_type, i_p = header.index("id"), header.index("type"), header.index("p")
-    except ValueError:
-        raise ValueError(f"{t2_name}: header lacks id/type/P: {header}") from None
-    table, skipped = {}, {}
-    for lineno, row in lines[1:]:
-        if row[0].startswith("#"):
-            continue
-        if len(row) <= max(i_id, i_type, i_p):
-            problem = f"{t2_name}: line {lineno}: truncated row {row!r}"
-            if on_error == "raise":
-                raise ValueError(problem)
-            skipped[_bad_row_key(lineno, row, i_id)] = problem
-            continue
-        table.setdefault(row[i_id], []).append((row[i_type], _to_float(row[i_p])))
-    _first_of_duplicates([star for star, v in table.items() for _ in v], what)
-    table = {star: rows[0] for star, rows in table.items()}  # first row wins
-
+    t2_path = folder / "table2_periods_types.dat.gz"
+    table, skipped = _s82_periods_types(t2_path, on_error, what)
     col = 2 + 3 * _S82_BANDS.index(band)
     tar_path = folder / "table1_lightcurves.tar.gz"
 
@@ -100,7 +105,7 @@ def load_s82_rrlyrae(folder, band="g", *, on_error="raise", verbose=0):
     for star, (kind, period) in table.items():
         try:
             if kind not in _S82_TYPES:
-                raise ValueError(f"unknown RR Lyrae type {kind!r} in {t2_name}")
+                raise ValueError(f"unknown RR Lyrae type {kind!r} in {t2_path}")
             if star not in arrays:
                 raise ValueError(
                     problems.get(star, f"no table1/{star}.dat in {tar_path}")
