@@ -8,6 +8,7 @@ left out is named in the ``UserWarning``.
 
 import gzip
 import io
+import re
 import tarfile
 import tempfile
 import warnings
@@ -266,22 +267,41 @@ def assert_same_curves(X, expected):
         np.testing.assert_array_equal(_rows_sorted(curve), _rows_sorted(want))
 
 
-def load_both_ways(load, names, expected, damaged=None, *, local):
+def _named(message, names, expected, foreign):
+    """The oracle for an error message: it names one of ``names`` (the damaged
+    file, or the damaged star as ``star 'ID'``), or it names a star that was
+    never written (an identifier the damage garbled) with one of the
+    ``foreign`` problems."""
+    if any(n in message for n in names):
+        return True
+    match = re.match(r"star '([^']*)': (.*)", message, re.S)
+    return bool(
+        match
+        and match.group(1) not in expected
+        and any(f in match.group(2) for f in foreign)
+    )
+
+
+def load_both_ways(load, names, expected, damaged=None, *, local, foreign=()):
     """Check a damaged data set with ``on_error="raise"`` and ``"skip"``.
 
     ``names``: strings of which one must appear in a ``ValueError`` message;
     ``expected``: id -> curve of every star as written; ``damaged``: the id of
     the star whose data were damaged, ``None`` if unknown; ``local``: the
     damage is confined to one star (its file, or one line of a shared file),
-    so ``"skip"`` must return every other star, read exactly.
+    so ``"skip"`` must return every other star, read exactly; ``foreign``:
+    the problems an error may report for a star that was never written (see
+    :func:`_named`).
     """
-    names = [*names, "star "]
+    if damaged is not None:
+        # a per-star problem is reported under that star's name
+        names = [*names, f"star {str(damaged)!r}"]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             X, _ = load(on_error="raise")[:2]
     except ValueError as exc:
-        assert any(n in str(exc) for n in names), str(exc)
+        assert _named(str(exc), names, expected, foreign), str(exc)
     else:
         assert_valid(X)
         assert set(X.ids.tolist()) <= set(expected)
@@ -290,7 +310,7 @@ def load_both_ways(load, names, expected, damaged=None, *, local):
         try:
             X, _ = load(on_error="skip")[:2]
         except ValueError as exc:
-            assert any(n in str(exc) for n in names), str(exc)
+            assert _named(str(exc), names, expected, foreign), str(exc)
             # only a file-level problem, or losing the only star, may stop it
             assert not local or len(expected) == 1, str(exc)
             return
@@ -394,6 +414,7 @@ def test_load_asassn_round_trip_and_corruption(stars, data):
             expected,
             target,
             local=target is not None or kind in LOCAL,
+            foreign=["no light-curve file found"],
         )
 
 
@@ -470,6 +491,7 @@ def test_load_eros1_round_trip_and_corruption(stars, band, data):
             [target, "no star left"],
             expected,
             local=kind in LOCAL and how == "intact",
+            foreign=["no light curve in"],
         )
 
 
@@ -557,3 +579,19 @@ def test_fuzz_writers_are_readable_known_answer(tmp_path, n_stars):
     X, _ = load_asas_richards2012(tmp_path)
     np.testing.assert_array_equal(X.curves[0], [[1.0, 12.0, 0.2], [2.0, 12.5, 0.1]])
     assert X.ids.tolist() == [str(k) for k in range(n_stars)]
+
+
+def test_error_oracle_refuses_messages_that_do_not_name_the_damage():
+    expected = {"a": None, "b": None}
+    names = ["stars.csv", "star 'a'"]
+    assert _named("stars.csv: line 3: bad row", names, expected, ())
+    assert _named("star 'a': corrupt row", names, expected, ())
+    # another written star, or a vague message, is not the damage
+    assert not _named("star 'b': corrupt row", names, expected, ())
+    assert not _named("something went wrong with a star ", names, expected, ())
+    # a star that was never written (a garbled id) only with a foreign problem
+    assert _named("star 'x?': no light curve in lc.gz", names, expected, ["no light"])
+    assert not _named("star 'x?': corrupt row", names, expected, ["no light"])
+    assert not _named(
+        "star 'b': no light curve in lc.gz", names, expected, ["no light"]
+    )
