@@ -88,6 +88,34 @@ def test_segmenter_overlap_uses_last_observations():
     np.testing.assert_allclose(np.sort(out.segments[0][2, :, 1]), last, rtol=1e-6)
 
 
+@pytest.mark.parametrize(
+    "remainder, starts, lengths",
+    [
+        ("overlap", [0, 40, 80, 120, 150], [100] * 5),
+        ("pad", [0, 40, 80, 120, 160], [100] * 4 + [90]),
+        ("drop", [0, 40, 80, 120], [100] * 4),
+    ],
+)
+def test_segmenter_stride_gives_overlapping_sequences(remainder, starts, lengths):
+    t = np.arange(250.0)
+    X = SequenceSegmenter(n_obs=100, stride=40, remainder=remainder).fit_transform(
+        [np.c_[t, t, t * 0 + 1]]
+    )
+    seg, mask = X.segments[0], X.mask[0]
+    assert mask.sum(1).tolist() == lengths
+    # unfolded: the first column is the time since each sequence's start and
+    # the magnitude (= time here) says where the sequence starts
+    assert seg[:, 0, 1].tolist() == starts
+    for k, (s0, n) in enumerate(zip(starts, lengths, strict=True)):
+        np.testing.assert_array_equal(seg[k, :n, 1], np.arange(s0, s0 + n))
+    # the default stride is n_obs: the sequences of the paper
+    default = SequenceSegmenter(n_obs=100).fit_transform([np.c_[t, t, t * 0 + 1]])
+    same = SequenceSegmenter(n_obs=100, stride=100).fit_transform(
+        [np.c_[t, t, t * 0 + 1]]
+    )
+    np.testing.assert_array_equal(default.segments[0], same.segments[0])
+
+
 def test_segmenter_unfolded_keeps_time_order():
     out = SequenceSegmenter(n_obs=50).fit_transform(_raw(50))
     np.testing.assert_allclose(
@@ -263,3 +291,14 @@ def test_make_front_end_is_the_default_models_front_end():
         "sequencesegmenter",
         "normalizer",
     ]
+
+
+def test_segmenter_pickled_before_stride_existed_still_works():
+    import pickle
+
+    old = SequenceSegmenter(n_obs=50)
+    del old.__dict__["stride"]  # as pickled by skdualnet 0.1
+    again = pickle.loads(pickle.dumps(old))
+    assert again.stride is None
+    t = np.arange(120.0)
+    assert again.fit_transform([np.c_[t, t, t * 0 + 1]]).segments[0].shape == (3, 50, 3)
