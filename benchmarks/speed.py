@@ -113,7 +113,7 @@ def bench_training(n_train, batch, epochs, rounds=3):
     sequences per second of its median epoch (first epoch dropped).
     """
     Xn, y = _one_segment_stars(n_train)
-    n_seq = sum(len(s) for s in Xn.segments)
+    n_seq = sum(len(s) for s in Xn.sequences)
     rates = {b: [] for b in BACKENDS}
     clf = None
     for order in _rounds(rounds):
@@ -219,7 +219,7 @@ def bench_inference(clf, Xn, rounds=3):
     flushed in both, as in every inference step); and, on the custom
     backend, ``predict_proba`` and ``score_samples`` as two calls.
     """
-    n_seq = sum(len(s) for s in Xn.segments)
+    n_seq = sum(len(s) for s in Xn.sequences)
     clf.set_params(batch_size=1000)
     ae = clf.module_.autoencoder
     rates = {b: [] for b in BACKENDS}

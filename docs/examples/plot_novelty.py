@@ -138,10 +138,12 @@ print(f"flagged novel stars: {clf.predict_novelty(Xn_novel).mean():.0%}")
 # latent vector used for the energy, so a star the autoencoder reconstructs
 # poorly tends to get a high energy.
 #
-# ``model[:-1].transform`` runs the front end only. In its output,
-# ``segments[i]`` has shape ``(n_segments, n_obs, channels)``: channel 0 holds
-# phase lags (their cumulative sum is the phase), channel 1 the standardised
-# magnitudes, and ``mask[i]`` marks the real (non-padding) points.
+# ``model[:-1].transform`` runs the front end only; its last step returns a
+# ``NormalizedSequences``, whose ``sequences[i]`` has shape
+# ``(n_segments, n_obs, channels)``: channel 0 holds phase lags, channel 1
+# the standardised magnitudes, and ``mask[i]`` marks the real (non-padding)
+# points. The step before it returns ``SegmentedCurves``, whose ``segments``
+# hold the phases themselves.
 # ``reconstruct`` returns the predicted standardised magnitudes of every
 # sequence. We show the first sequence of the first Mira in the test set.
 #
@@ -150,12 +152,13 @@ print(f"flagged novel stars: {clf.predict_novelty(Xn_novel).mean():.0%}")
 
 i = int(np.flatnonzero(y_test == "M")[0])
 X_subset = X_test[[i]]
-Xn = model[:-1].transform(X_subset)
+Xs = model[:-2].transform(X_subset)  # SegmentedCurves: phase, mag, err
+Xn = model[-2].transform(Xs)  # NormalizedSequences: dt, x, sigma
 reconstruction = clf.reconstruct(Xn)[0][0]
 
-seq = Xn.segments[0][0]
+seq = Xn.sequences[0][0]
 real = Xn.mask[0][0].astype(bool)
-phase = np.cumsum(seq[:, 0])
+phase = Xs.segments[0][0][:, 0]
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.plot(phase[real], seq[real, 1], "o", label="observed")
