@@ -173,7 +173,7 @@ def _check_chunk_size(chunk_size):
 
 
 def _chunks(n, chunk_size):
-    chunk_size = _check_chunk_size(chunk_size)
+    """Slices of ``chunk_size`` stars (checked by the caller) covering ``n``."""
     return [slice(a, min(a + chunk_size, n)) for a in range(0, n, chunk_size)]
 
 

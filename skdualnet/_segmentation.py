@@ -99,13 +99,12 @@ class SequenceSegmenter(LightCurveTransformer):
             return [(0, n)]
         step = size if self.stride is None else self.stride
         spans = [(start, size) for start in range(0, n - size + 1, step)]
-        end = spans[-1][0] + size  # observations covered by full sequences
-        if end < n:
+        last = spans[-1][0]
+        if last + size < n:  # observations left after the last full sequence
             if self.remainder == "overlap":
                 spans.append((n - size, size))
-            elif self.remainder == "pad" and n - (end - size + step) >= self.min_obs:
-                start = spans[-1][0] + step
-                spans.append((start, n - start))
+            elif self.remainder == "pad" and n - (last + step) >= self.min_obs:
+                spans.append((last + step, n - last - step))
         return spans
 
     def _transform(self, X):

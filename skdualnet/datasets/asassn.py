@@ -609,6 +609,7 @@ def load_asassn(
     )
     rows = _read_catalog_stars(
         cat,
+        labels,
         stars,
         lc_dir,
         _lightcurve_index(lc_dir, cat_path.resolve()),
@@ -622,8 +623,7 @@ def load_asassn(
     info["errors"] = len(skipped)
     info["skipped"] = skipped
     _warn_skipped(skipped, what)
-    curves, periods, ids, ys, fine = (list(c) for c in zip(*rows)) if rows else [[]] * 5
-    ys = [labels[i] for i in ys]
+    curves, periods, ids, ys, fine = map(list, zip(*rows)) if rows else ([],) * 5
     X, y = _finish(curves, periods, ids, ys, what)
     out = (X, y.astype(str))
     if return_fine_labels:
@@ -667,11 +667,22 @@ def _star_file(cat, i, lc_dir, index):
 
 
 def _read_catalog_stars(
-    cat, stars, lc_dir, index, *, band, mag_range, min_obs, on_error, skipped, info
+    cat,
+    labels,
+    stars,
+    lc_dir,
+    index,
+    *,
+    band,
+    mag_range,
+    min_obs,
+    on_error,
+    skipped,
+    info,
 ):
     """Read the selected rows' light curves; apply cuts 4 (fallback) and 5.
 
-    Returns ``(curve, period, id, row, fine type)`` per kept star; a star
+    Returns ``(curve, period, id, label, fine type)`` per kept star; a star
     whose file fails is raised or recorded in ``skipped``; the cuts are
     counted in ``info``.
     """
@@ -700,5 +711,5 @@ def _read_catalog_stars(
         if min_obs is not None and len(curve) < min_obs:
             info["min_obs"] += 1
             continue
-        rows.append((curve, cat["period"][i], star, i, cat["type"][i]))
+        rows.append((curve, cat["period"][i], star, labels[i], cat["type"][i]))
     return rows
