@@ -346,7 +346,8 @@ def main(argv=None):
         action="store_true",
         help="a lever: restore the weights of the epoch with the best "
         "validation accuracy at the end of training (skorch's "
-        "EarlyStopping(load_best=True), patience never reached)",
+        "EarlyStopping(load_best=True), patience never reached), on a "
+        "stratified 20 %% validation split of the training stars",
     )
     parser.add_argument(
         "--no-deep", action="store_true", help="run the classical peer only"
@@ -408,11 +409,13 @@ def main(argv=None):
     params.update(dict(args.deep_param))
     if args.keep_best:
         from skorch.callbacks import EarlyStopping
+        from skorch.dataset import ValidSplit
 
         best = EarlyStopping(
             monitor="valid_acc", lower_is_better=False, patience=10**6, load_best=True
         )
         params["callbacks"] = [("keep_best", best)]
+        params.setdefault("train_split", ValidSplit(0.2, stratified=True))
     if args.folds == 1:
         tr, te = train_test_split(
             known,

@@ -9,8 +9,8 @@ the held-out known stars and all novel stars, next to the classical peer
 (``peer.py``) on the same split. Writes the model (``--out``, skdualnet's
 pickle-free format) and ``benchmarks/results/pretrained_<name>.{json,md}``:
 accuracy, balanced accuracy, per-class recall with 95 % Wilson intervals,
-novelty AUROC and P/R/F1, wall times, and validation accuracy against
-training time.
+novelty AUROC and P/R/F1, wall times, and the training loss (and, with a
+validation split, its accuracy) against training time.
 
 Usage::
 
@@ -93,7 +93,13 @@ def main(argv=None):
     for row in clf.history:
         elapsed += row["dur"]
         curve.append(
-            {"epoch": row["epoch"], "seconds": elapsed, "valid_acc": row["valid_acc"]}
+            {
+                "epoch": row["epoch"],
+                "seconds": elapsed,
+                "train_loss": row["train_loss"],
+                # only with a validation split (the default has none)
+                **({"valid_acc": row["valid_acc"]} if "valid_acc" in row else {}),
+            }
         )
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     save_model(fitted, args.out)
@@ -128,7 +134,7 @@ def main(argv=None):
         "skdualnet": deep,
         "skdualnet_recall": recall_table(deep["estimation_network"]),
         "peer": peer,
-        "valid_acc_vs_seconds": curve,
+        "epochs_vs_seconds": curve,
     }
     os.makedirs(RESULTS, exist_ok=True)
     base = os.path.join(RESULTS, f"pretrained_{args.name}")

@@ -4,6 +4,7 @@ Only ``nn.Module`` classes live here; losses are in ``_criterion.py`` and the
 Gaussian-mixture maths in ``_gmm.py``.
 """
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -192,11 +193,15 @@ class DualNetModule(nn.Module):
 
     Notes
     -----
-    The auxiliary inputs are standardised by a batch norm without affine
-    parameters and with a cumulative running average (``momentum=None``), so a
-    mean magnitude of 14 and a log period of -0.3 reach the network and the
-    mixture on comparable scales; in evaluation mode the averages over all
-    training batches are used.
+    The auxiliary inputs are standardised with a fixed mean and variance, so
+    a mean magnitude of 14 and a log period of -0.3 reach the network and the
+    mixture on comparable scales, and a segment gets the same ``z`` in
+    training and evaluation. :meth:`set_aux_statistics` sets them (the
+    classifier does, from all training segments, at the start of a fresh
+    fit); until then they are 0 and 1. They are the buffers of ``aux_norm``,
+    a :class:`torch.nn.BatchNorm1d` without affine parameters, so model files
+    of versions that updated them batch by batch in training (a cumulative
+    average) load and predict as before.
     """
 
     def __init__(
@@ -226,6 +231,38 @@ class DualNetModule(nn.Module):
             dropout=estimation_dropout,
         )
 
+    @property
+    def aux_statistics_set(self):
+        """Whether the auxiliary standardisation has been set (by
+        :meth:`set_aux_statistics`, or by training in an older version)."""
+        return bool(self.aux_norm.num_batches_tracked > 0)
+
+    @torch.no_grad()
+    def set_aux_statistics(self, aux):
+        """Standardise the auxiliary inputs with the mean and (population)
+        variance of the rows ``aux``.
+
+        Parameters
+        ----------
+        aux : array-like of shape (n_segments, n_aux)
+            Auxiliary inputs of the training segments.
+
+        Returns
+        -------
+        self
+        """
+        aux = torch.as_tensor(np.asarray(aux, dtype=np.float64))
+        if aux.ndim != 2 or aux.shape[1] != self.n_aux or not len(aux):
+            raise ValueError(
+                f"aux must have shape (n_segments >= 1, {self.n_aux}), "
+                f"got {tuple(aux.shape)}"
+            )
+        norm = self.aux_norm
+        norm.running_mean.copy_(aux.mean(0))
+        norm.running_var.copy_(aux.var(0, correction=0))
+        norm.num_batches_tracked.fill_(1)
+        return self
+
     def latent(self, seq, mask, aux):
         """Return ``(z, x_hat)`` for a batch of segments.
 
@@ -246,15 +283,11 @@ class DualNetModule(nn.Module):
         norm_x_hat = torch.linalg.vector_norm(x_hat_obs, dim=1)
         rel_dist = torch.linalg.vector_norm(x - x_hat_obs, dim=1) / (norm_x + _EPS)
         cosine = (x * x_hat_obs).sum(1) / (norm_x * norm_x_hat + _EPS)
-        update = self.training and aux.shape[0] > 1
-        if update:  # cumulative average, as BatchNorm1d(momentum=None)
-            self.aux_norm.num_batches_tracked += 1
         aux = nn.functional.batch_norm(
             aux,
             self.aux_norm.running_mean,
             self.aux_norm.running_var,
-            training=update,
-            momentum=1.0 / float(self.aux_norm.num_batches_tracked) if update else 0.0,
+            training=False,
             eps=self.aux_norm.eps,
         )
         z = torch.cat((z_e, rel_dist[:, None], cosine[:, None], aux), dim=1)

@@ -32,6 +32,7 @@ import sklearn
 import skorch
 import torch
 from sklearn.base import BaseEstimator
+from skorch.dataset import ValidSplit
 
 __all__ = ["FORMAT_VERSION", "load_model", "save_model"]
 
@@ -61,15 +62,16 @@ _SKORCH_REBUILT = frozenset(
 )
 
 # JSON tags: an object with exactly one of these keys is not a plain dict.
-_ARRAY, _SCALAR, _TUPLE, _DICT, _ITEMS, _DEFAULT = (
+_ARRAY, _SCALAR, _TUPLE, _DICT, _ITEMS, _DEFAULT, _VALID_SPLIT = (
     "__array__",  # an array, by its member name
     "__scalar__",  # a numpy scalar, stored as a 0-d array
     "__tuple__",  # a tuple, as a list
     "__dict__",  # a dict whose only key would read as a tag
     "__items__",  # a dict with keys other than strings, as [key, value] pairs
     "__default__",  # a parameter left at its class's default (not data)
+    "__valid_split__",  # a skorch ValidSplit, by its arguments
 )
-_TAGS = frozenset({_ARRAY, _SCALAR, _TUPLE, _DICT, _ITEMS, _DEFAULT})
+_TAGS = frozenset({_ARRAY, _SCALAR, _TUPLE, _DICT, _ITEMS, _DEFAULT, _VALID_SPLIT})
 
 
 #: Value of a constructor parameter for a model file (or pickle) written
@@ -77,6 +79,18 @@ _TAGS = frozenset({_ARRAY, _SCALAR, _TUPLE, _DICT, _ITEMS, _DEFAULT})
 #: not today's default. Keyed by parameter name, per class name.
 _LEGACY_PARAMS = {
     "DualNetClassifier": {"class_weight": None},
+}
+
+#: Defaults that have changed: a file that stored a parameter as "the
+#: default" (by the name below) gets the default of its time, as JSON.
+#: Keyed by parameter name, per class name.
+_FORMER_DEFAULTS = {
+    "DualNetClassifier": {
+        "train_split": (
+            "skorch.dataset.ValidSplit instance",
+            {_VALID_SPLIT: {"cv": 0.2, "stratified": True, "random_state": None}},
+        ),
+    },
 }
 
 
@@ -155,6 +169,11 @@ def _encode(value, arrays, key):
             }
         out = {k: _encode(v, arrays, f"{key}.{k}") for k, v in value.items()}
         return {_DICT: out} if len(out) == 1 and set(out) <= _TAGS else out
+    if type(value) is ValidSplit:  # skorch's split is its three arguments
+        try:
+            return {_VALID_SPLIT: _encode(vars(value), arrays, key)}
+        except _NotData as exc:
+            raise _NotData(f"a ValidSplit object holding {exc}") from None
     if isinstance(value, type):
         raise _NotData(f"the class {_class_name(value)}")
     raise _NotData(f"a {type(value).__name__} object")
@@ -637,6 +656,12 @@ class _Reader:
                 return {k: self.decode(v) for k, v in inner.items()}
             if tag == _ITEMS:
                 return {self.decode(k): self.decode(v) for k, v in inner}
+            if tag == _VALID_SPLIT:
+                try:
+                    return ValidSplit(**self.decode(inner))
+                except (TypeError, ValueError) as exc:
+                    why = f"a stored ValidSplit is malformed ({exc})"
+                    raise self.fail(why) from None
             raise self.fail(f"unexpected {tag} in a value")
         return {k: self.decode(v) for k, v in value.items()}
 
@@ -655,11 +680,14 @@ class _Reader:
                 "written by another program or a newer skdualnet"
             )
         stored = doc.get("params", {})
-        params = {
-            k: self.decode(v)
-            for k, v in stored.items()
-            if not (isinstance(v, dict) and set(v) == {_DEFAULT})
-        }
+        former = _FORMER_DEFAULTS.get(cls.__name__, {})
+        params = {}
+        for k, v in stored.items():
+            if isinstance(v, dict) and set(v) == {_DEFAULT}:
+                if k not in former or v[_DEFAULT] != former[k][0]:
+                    continue  # today's default
+                v = former[k][1]
+            params[k] = self.decode(v)
         for k, v in _LEGACY_PARAMS.get(cls.__name__, {}).items():
             if k not in stored:
                 params[k] = v

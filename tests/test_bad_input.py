@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from skorch.dataset import ValidSplit
 
 from skdualnet import (
     DualNetClassifier,
@@ -122,6 +123,17 @@ def test_row_single_class_in_y(small_set):
     X, y = small_set
     with pytest.raises(ValueError, match="one class only"):
         DualNetClassifier(**TINY_NET).fit(X, np.full(len(y), "EB"))
+
+
+def test_row_too_few_stars_for_a_validation_split(small_set):
+    X, y = small_set
+    y = y.copy()
+    y[0] = "RRAB"  # one star: a stratified split cannot hold it out
+    clf = DualNetClassifier(
+        **TINY_NET, train_split=ValidSplit(0.2, stratified=True), max_epochs=1
+    )
+    with pytest.raises(ValueError, match="validation split failed.*train_split=None"):
+        clf.fit(X, y)
 
 
 def test_row_labels_unseen_at_fit_are_the_novelty_case(small_set):

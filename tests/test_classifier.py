@@ -425,6 +425,27 @@ def test_warm_start_fit_trains_max_epochs_more(normalized):
     assert any(not torch.equal(a, b) for a, b in zip(before, clf.module_.parameters()))
 
 
+def test_fit_standardises_aux_with_all_training_segments_and_keeps_it(normalized):
+    Xtr, ytr, Xte, yte = normalized
+    clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 1}, warm_start=True)
+    clf.fit(Xtr, ytr)
+    aux = np.concatenate(Xtr.aux).astype(np.float64)
+    norm = clf.module_.aux_norm
+    np.testing.assert_allclose(norm.running_mean.numpy(), aux.mean(0), rtol=1e-6)
+    np.testing.assert_allclose(norm.running_var.numpy(), aux.var(0), rtol=1e-5)
+    # the statistics of the first fit stay through warm_start and partial_fit
+    state = (norm.running_mean.clone(), norm.running_var.clone())
+    clf.fit(Xte, yte)
+    clf.partial_fit(Xte, yte)
+    torch.testing.assert_close((norm.running_mean, norm.running_var), state)
+    # a fresh fit on other stars sets them again
+    clf.set_params(warm_start=False).fit(Xte, yte)
+    other = np.concatenate(Xte.aux).astype(np.float64).mean(0)
+    np.testing.assert_allclose(
+        clf.module_.aux_norm.running_mean.numpy(), other, rtol=1e-6
+    )
+
+
 def test_cosine_schedule_starts_each_call_from_the_optimizer_lr(normalized):
     Xtr, ytr, _, _ = normalized
     lr0 = 1e-3  # the optimizer's own rate, not the net's lr

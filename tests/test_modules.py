@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from skdualnet._modules import DualNetModule, star_mean
 
@@ -105,71 +104,49 @@ def test_latent_perfect_reconstruction_gives_distance_zero():
 
 
 # ------------------------------------------------------------ auxiliary norm
-def test_aux_batch_norm_is_torch_batchnorm1d_with_cumulative_average():
+def test_aux_standardisation_uses_the_set_statistics_in_training_and_evaluation():
+    # known answer: rows (0, 1), (2, 1), (4, 4) have mean (2, 2) and
+    # population variance (8/3, 2); a later row (5, 0) maps to
+    # ((5 - 2) / sqrt(8/3 + eps), (0 - 2) / sqrt(2 + eps)) in either mode
     rng = np.random.default_rng(3)
-    module = tiny_module().train()
-    reference = nn.BatchNorm1d(N_AUX, affine=False, momentum=None).train()
-    scale = np.array([3.0, 0.1])
-    offset = np.array([14.0, -0.3])  # a mean magnitude and a log period
-    batches = []
-    for n in (5, 3, 7, 4):
-        seq, mask = _segments(rng, [6] * n)
-        aux = torch.tensor(
-            rng.normal(size=(n, N_AUX)) * scale + offset, dtype=torch.float32
-        )
-        batches.append(aux.double().numpy())
+    module = tiny_module()
+    assert not module.aux_statistics_set
+    assert module.set_aux_statistics([[0.0, 1.0], [2.0, 1.0], [4.0, 4.0]]) is module
+    assert module.aux_statistics_set
+    norm = module.aux_norm
+    np.testing.assert_allclose(norm.running_mean.numpy(), [2.0, 2.0])
+    np.testing.assert_allclose(norm.running_var.numpy(), [8 / 3, 2.0], rtol=1e-6)
+    eps = norm.eps
+    expected = [3 / np.sqrt(8 / 3 + eps), -2 / np.sqrt(2 + eps)]
+    seq, mask = _segments(rng, [6, 6])
+    aux = torch.tensor([[5.0, 0.0], [5.0, 0.0]])
+    for mode in (module.train, module.eval):
+        mode()
         with torch.no_grad():
             z, _ = module.latent(seq, mask, aux)
-            expected = reference(aux)
-        torch.testing.assert_close(z[:, EMBEDDING + 2 :], expected)
-    norm = module.aux_norm
-    assert int(norm.num_batches_tracked) == int(reference.num_batches_tracked) == 4
-    torch.testing.assert_close(norm.running_mean, reference.running_mean)
-    torch.testing.assert_close(norm.running_var, reference.running_var)
-    # cumulative average: the plain mean of the four batches' statistics
-    # (one weight per batch, not per row), with unbiased batch variances
-    np.testing.assert_allclose(
-        norm.running_mean.numpy(), np.mean([b.mean(0) for b in batches], 0), rtol=1e-6
-    )
-    np.testing.assert_allclose(
-        norm.running_var.numpy(),
-        np.mean([b.var(0, ddof=1) for b in batches], 0),
-        rtol=1e-5,
-    )
+        np.testing.assert_allclose(
+            z[:, EMBEDDING + 2 :].numpy(), [expected] * 2, rtol=1e-6
+        )
+    # training does not move the statistics, and a one-row batch is fine
+    with torch.no_grad():
+        module.train().latent(seq[:1], mask[:1], aux[:1])
+    np.testing.assert_allclose(norm.running_mean.numpy(), [2.0, 2.0])
+    assert int(norm.num_batches_tracked) == 1
 
-    module.eval()
-    reference.eval()
-    seq, mask = _segments(rng, [6] * 3)
-    aux = torch.tensor(
-        rng.normal(size=(3, N_AUX)) * scale + offset, dtype=torch.float32
-    )
+
+def test_aux_standardisation_before_the_statistics_are_set_is_the_identity():
+    module = tiny_module().train()
+    seq, mask = _segments(np.random.default_rng(4), [6, 6])
+    aux = torch.tensor([[14.0, -0.3], [12.0, 0.5]])
     with torch.no_grad():
         z, _ = module.latent(seq, mask, aux)
-        expected = reference(aux)
-    torch.testing.assert_close(z[:, EMBEDDING + 2 :], expected)
-    manual = (aux - norm.running_mean) / torch.sqrt(norm.running_var + norm.eps)
-    torch.testing.assert_close(z[:, EMBEDDING + 2 :], manual)
-    assert int(norm.num_batches_tracked) == 4  # eval batches do not count
+    torch.testing.assert_close(z[:, EMBEDDING + 2 :], aux / np.sqrt(1 + 1e-5))
 
 
-def test_aux_batch_norm_skips_the_update_on_a_one_row_training_batch():
-    # BatchNorm1d refuses a 1-row batch in training; the module standardises
-    # it with the running statistics and leaves them unchanged
-    rng = np.random.default_rng(4)
-    module = tiny_module().train()
-    seq, mask = _segments(rng, [6] * 4)
-    aux = torch.tensor(rng.normal(size=(4, N_AUX)) * 2 + 5, dtype=torch.float32)
-    with torch.no_grad():
-        module.latent(seq, mask, aux)
-    norm = module.aux_norm
-    state = (norm.running_mean.clone(), norm.running_var.clone())
-    with torch.no_grad():
-        z, _ = module.latent(seq[:1], mask[:1], aux[:1])
-    assert int(norm.num_batches_tracked) == 1
-    torch.testing.assert_close(norm.running_mean, state[0])
-    torch.testing.assert_close(norm.running_var, state[1])
-    manual = (aux[:1] - state[0]) / torch.sqrt(state[1] + norm.eps)
-    torch.testing.assert_close(z[:, EMBEDDING + 2 :], manual)
+@pytest.mark.parametrize("aux", [np.zeros((0, N_AUX)), np.zeros((3, N_AUX + 1))])
+def test_set_aux_statistics_refuses_the_wrong_shape(aux):
+    with pytest.raises(ValueError, match=f"aux must have shape .*{N_AUX}"):
+        tiny_module().set_aux_statistics(aux)
 
 
 def test_forward_proba_is_the_star_mean_of_softmax_logits():

@@ -90,8 +90,7 @@ def test_round_trip_of_a_classifier_predicts_the_same(fitted, tmp_path):
     assert again.history[:, "train_loss"] == clf.history[:, "train_loss"]
     # the class-valued defaults are rebuilt as the defaults
     assert again.module is DualNetModule and isinstance(again.module_, DualNetModule)
-    assert isinstance(again.train_split, ValidSplit)
-    assert vars(again.train_split) == vars(clf.train_split)
+    assert again.train_split is None
     same = {k: v for k, v in clf.get_params().items() if isinstance(v, (int, str))}
     assert {k: again.get_params()[k] for k in same} == same
 
@@ -181,7 +180,7 @@ def test_unfitted_estimators_and_tuple_dict_params_round_trip(tmp_path):
         module__embedding_size=8,
         optimizer__betas=(0.8, 0.9),
         classes=["EB", "M"],
-        train_split=None,
+        train_split=ValidSplit(0.3, stratified=False, random_state=7),
         max_epochs=3,
         criterion__table={0: 1.5, "__array__": [1, (2, 3)]},
         criterion__tagged={"__array__": "not an array"},
@@ -192,7 +191,13 @@ def test_unfitted_estimators_and_tuple_dict_params_round_trip(tmp_path):
     assert again.get_params()["optimizer__betas"] == (0.8, 0.9)
     assert again.get_params()["criterion__table"] == {0: 1.5, "__array__": [1, (2, 3)]}
     assert again.get_params()["criterion__tagged"] == {"__array__": "not an array"}
-    assert again.classes == ["EB", "M"] and again.train_split is None
+    assert again.classes == ["EB", "M"]
+    assert isinstance(again.train_split, ValidSplit)
+    assert vars(again.train_split) == {
+        "cv": 0.3,
+        "stratified": False,
+        "random_state": 7,
+    }
     assert again.get_params()["module__embedding_size"] == 8
 
 
@@ -252,7 +257,10 @@ def test_saving_a_class_outside_the_allow_list_is_refused(model, what, tmp_path)
     "params, name",
     [
         ({"callbacks": [("cp", Checkpoint())]}, "callbacks' is a list holding a Ch"),
-        ({"train_split": ValidSplit(3)}, "train_split' is a ValidSplit object"),
+        (
+            {"train_split": ValidSplit(0.3, random_state=np.random.RandomState(0))},
+            "train_split' is a ValidSplit object holding a RandomState object",
+        ),
         ({"module": torch.nn.Linear}, "module' is the class torch.nn.modules.linea"),
     ],
 )
@@ -452,6 +460,11 @@ def test_parameters_a_file_predates_get_their_legacy_value():
     # was trained unweighted, whatever today's default is.
     model = load_model(DATA / "model_format2.skdn")
     assert model[-1].get_params()["class_weight"] is None
+    # ... and it stored train_split as "the default", then a stratified 20 %
+    # validation split: it gets that, not today's default (None)
+    split = model[-1].train_split
+    assert isinstance(split, ValidSplit)
+    assert vars(split) == {"cv": 0.2, "stratified": True, "random_state": None}
 
 
 def test_architecture_does_not_depend_on_installed_defaults(
