@@ -171,7 +171,7 @@ def main(argv=None):
             balanced_accuracy_score(y[test], rf_pred)
         ),
         "novelty_auroc": novelty_variants(out, y[train], n_embed),
-        "valid_acc": [row.get("valid_acc") for row in clf.history],
+        "train_loss": [row["train_loss"] for row in clf.history],
     }
     print(json.dumps(result, indent=1))
     os.makedirs(RESULTS, exist_ok=True)

@@ -777,7 +777,7 @@ _ESTIMATE_HELP = (
     "long training takes, timed on 3 batches of the training stars on "
     "this machine (a fresh copy of the network runs 3 training and 3 "
     "evaluation steps; the median cost per sequence is scaled to all "
-    "sequences, epochs and validation passes). It is rough: the first "
+    "sequences, epochs and any validation passes). It is rough: the first "
     "batches of a process and a busy machine run slower."
 )
 

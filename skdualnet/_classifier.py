@@ -282,7 +282,7 @@ class DualNetClassifier(NeuralNetClassifier):
         (:class:`skorch.callbacks.EarlyStopping`). On three splits by star
         of the ASAS ACVS set (at most 400 stars per class, 30 epochs),
         training on all stars with the fixed auxiliary standardisation
-        (:class:`~skdualnet.DualNetModule`) raised held-out accuracy from
+        (``DualNetModule``) raised held-out accuracy from
         0.895, 0.918 and 0.935 to 0.908, 0.931 and 0.942
         (``benchmarks/results/levers_acvs/session_2026-12-02d.md``).
     verbose : int, default=0
@@ -482,12 +482,17 @@ class DualNetClassifier(NeuralNetClassifier):
         """Record the history length before this training call (and before a
         :class:`skorch.callbacks.LoadInitState` callback restores a
         checkpoint: the net is notified before its callbacks), and, in a
-        fresh fit, set the auxiliary standardisation from all training
-        segments (``warm_start`` and :meth:`partial_fit` keep it)."""
+        fresh fit, set the module's auxiliary standardisation from the
+        segments of all stars given to ``fit`` (with a ``train_split``, the
+        validation stars' too: their inputs, not their labels);
+        ``warm_start`` and :meth:`partial_fit` keep it."""
         self._epochs_at_start_ = len(self.history)
         module = self.module_
-        if hasattr(module, "set_aux_statistics") and not module.aux_statistics_set:
-            module.set_aux_statistics(np.concatenate(X.aux))
+        if hasattr(module, "set_aux_statistics") and not getattr(
+            module, "aux_statistics_set", False
+        ):
+            aux = np.concatenate(X.aux).astype(np.float64)
+            module.set_aux_statistics(torch.from_numpy(aux))
 
     def fit_loop(self, X, y=None, epochs=None, **fit_params):
         """skorch's loop, up to ``max_epochs`` more epochs than at the start.
@@ -550,7 +555,8 @@ class DualNetClassifier(NeuralNetClassifier):
         """Continue training for ``max_epochs`` more epochs (skorch semantics).
 
         On an unfitted estimator it behaves like :meth:`fit`. Afterwards, ``y``
-        must use the classes seen at the first call, and the mixture and the
+        must use the classes seen at the first call, the auxiliary inputs'
+        standardisation of the first fit is kept, and the mixture and the
         novelty threshold are recomputed on ``X``.
 
         Parameters

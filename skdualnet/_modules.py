@@ -4,7 +4,6 @@ Only ``nn.Module`` classes live here; losses are in ``_criterion.py`` and the
 Gaussian-mixture maths in ``_gmm.py``.
 """
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -244,14 +243,14 @@ class DualNetModule(nn.Module):
 
         Parameters
         ----------
-        aux : array-like of shape (n_segments, n_aux)
-            Auxiliary inputs of the training segments.
+        aux : Tensor of shape (n_segments, n_aux)
+            Auxiliary inputs of the training segments (float64 for exact
+            sums over many segments).
 
         Returns
         -------
         self
         """
-        aux = torch.as_tensor(np.asarray(aux, dtype=np.float64))
         if aux.ndim != 2 or aux.shape[1] != self.n_aux or not len(aux):
             raise ValueError(
                 f"aux must have shape (n_segments >= 1, {self.n_aux}), "

@@ -82,14 +82,13 @@ _LEGACY_PARAMS = {
 }
 
 #: Defaults that have changed: a file that stored a parameter as "the
-#: default" (by the name below) gets the default of its time, as JSON.
-#: Keyed by parameter name, per class name.
+#: default" gets the default of its time (as JSON), which files written
+#: since store as data. Keyed by parameter name, per class name.
 _FORMER_DEFAULTS = {
     "DualNetClassifier": {
-        "train_split": (
-            "skorch.dataset.ValidSplit instance",
-            {_VALID_SPLIT: {"cv": 0.2, "stratified": True, "random_state": None}},
-        ),
+        "train_split": {
+            _VALID_SPLIT: {"cv": 0.2, "stratified": True, "random_state": None}
+        },
     },
 }
 
@@ -684,9 +683,9 @@ class _Reader:
         params = {}
         for k, v in stored.items():
             if isinstance(v, dict) and set(v) == {_DEFAULT}:
-                if k not in former or v[_DEFAULT] != former[k][0]:
+                if k not in former:
                     continue  # today's default
-                v = former[k][1]
+                v = former[k]
             params[k] = self.decode(v)
         for k, v in _LEGACY_PARAMS.get(cls.__name__, {}).items():
             if k not in stored:

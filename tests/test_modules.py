@@ -1,4 +1,5 @@
-"""The torch modules: star_mean, the latent vector z and the auxiliary batch norm."""
+"""The torch modules: star_mean, the latent vector z and the auxiliary inputs'
+standardisation."""
 
 import numpy as np
 import pytest
@@ -111,7 +112,8 @@ def test_aux_standardisation_uses_the_set_statistics_in_training_and_evaluation(
     rng = np.random.default_rng(3)
     module = tiny_module()
     assert not module.aux_statistics_set
-    assert module.set_aux_statistics([[0.0, 1.0], [2.0, 1.0], [4.0, 4.0]]) is module
+    rows = torch.tensor([[0.0, 1.0], [2.0, 1.0], [4.0, 4.0]], dtype=torch.float64)
+    assert module.set_aux_statistics(rows) is module
     assert module.aux_statistics_set
     norm = module.aux_norm
     np.testing.assert_allclose(norm.running_mean.numpy(), [2.0, 2.0])
@@ -143,7 +145,7 @@ def test_aux_standardisation_before_the_statistics_are_set_is_the_identity():
     torch.testing.assert_close(z[:, EMBEDDING + 2 :], aux / np.sqrt(1 + 1e-5))
 
 
-@pytest.mark.parametrize("aux", [np.zeros((0, N_AUX)), np.zeros((3, N_AUX + 1))])
+@pytest.mark.parametrize("aux", [torch.zeros(0, N_AUX), torch.zeros(3, N_AUX + 1)])
 def test_set_aux_statistics_refuses_the_wrong_shape(aux):
     with pytest.raises(ValueError, match=f"aux must have shape .*{N_AUX}"):
         tiny_module().set_aux_statistics(aux)

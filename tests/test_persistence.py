@@ -379,6 +379,22 @@ def test_missing_array_or_wrong_weights_raise_value_error(fitted, tmp_path):
         load_model(path)
 
 
+@pytest.mark.parametrize(
+    "stored", [[0.2], {"cv": -1}, {"cv": 0.2, "folds": 3}], ids=["list", "cv", "key"]
+)
+def test_malformed_validation_split_raises_value_error(fitted, tmp_path, stored):
+    clf, _ = fitted
+    path = tmp_path / "m.skdn"
+    save_model(clf, path)
+
+    def edit(document):
+        document["estimator"]["params"]["train_split"] = {"__valid_split__": stored}
+
+    rewrite_document(path, edit)
+    with pytest.raises(ValueError, match=r"m\.skdn: a stored ValidSplit is malformed"):
+        load_model(path)
+
+
 def test_other_library_versions_warn_but_load(fitted, tmp_path):
     clf, X = fitted
     path = tmp_path / "old.skdn"
@@ -496,8 +512,12 @@ def test_format2_fixture_can_go_on_training():
     X, y = fixture_stars()
     clf = model[-1]
     assert len(clf.history) == 2
+    norm = clf.module_.aux_norm
+    trained = (norm.running_mean.clone(), norm.running_var.clone())
     clf.partial_fit(model[:-1].transform(X), y)  # a fresh optimizer, same history
     assert len(clf.history) == 4
+    # the standardisation the model was trained with stays
+    torch.testing.assert_close((norm.running_mean, norm.running_var), trained)
     assert np.isfinite(model.score_samples(X)).all()
 
 
