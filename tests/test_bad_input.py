@@ -130,7 +130,7 @@ def test_row_too_few_stars_for_a_validation_split(small_set):
     y = y.copy()
     y[0] = "RRAB"  # one star: a stratified split cannot hold it out
     clf = DualNetClassifier(
-        **TINY_NET, train_split=ValidSplit(0.2, stratified=True), max_epochs=1
+        **{**TINY_NET, "max_epochs": 1}, train_split=ValidSplit(0.2, stratified=True)
     )
     with pytest.raises(ValueError, match="validation split failed.*train_split=None"):
         clf.fit(X, y)
