@@ -313,7 +313,8 @@ class DualNetClassifier(NeuralNetClassifier):
     n_aux_ : int
         Auxiliary inputs per segment (3 plus the number of extra features).
     history_ : skorch History
-        Losses and accuracy per epoch.
+        Training loss per epoch; with a ``train_split``, also ``valid_loss``
+        and ``valid_acc``.
 
     See Also
     --------

@@ -165,7 +165,7 @@ def estimate_fit_seconds(clf, X, y, *, n_stars=None, classes=None, n_batches=3):
     itself is not touched) is initialised and runs ``n_batches`` training
     steps and ``n_batches`` evaluation steps on batches of ``X``. The median
     cost per sequence is extrapolated to every sequence of ``X`` (scaled to
-    ``n_stars`` stars if given), ``max_epochs`` epochs, the validation passes
+    ``n_stars`` stars if given), ``max_epochs`` epochs, any validation passes
     and the final pass that fits the mixture. The first batches of a process
     pay one-time costs and a busy machine runs slower, so this is an order
     of magnitude, not a promise. Torch's global random state is restored.

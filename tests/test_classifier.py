@@ -13,6 +13,7 @@ from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
+from skorch.dataset import ValidSplit
 
 from skdualnet import (
     DualNetClassifier,
@@ -444,6 +445,21 @@ def test_fit_standardises_aux_with_all_training_segments_and_keeps_it(normalized
     np.testing.assert_allclose(
         clf.module_.aux_norm.running_mean.numpy(), other, rtol=1e-6
     )
+
+
+def test_an_explicit_validation_split_is_seeded_and_recorded(normalized):
+    Xtr, ytr, _, _ = normalized
+    params = {**TINY_NET, "max_epochs": 2}
+    split = ValidSplit(0.5, stratified=True)
+    a = DualNetClassifier(**params, train_split=split).fit(Xtr, ytr)
+    b = DualNetClassifier(**params, train_split=split).fit(Xtr, ytr)
+    assert {"valid_loss", "valid_acc"} <= set(a.history[-1])
+    assert a.history[:, "valid_acc"] == b.history[:, "valid_acc"]
+    # the default trains on every star and records no validation
+    c = DualNetClassifier(**params).fit(Xtr, ytr)
+    assert "valid_acc" not in c.history[-1]
+    n_batches = -(-len(Xtr) // params["batch_size"])
+    assert len(c.history[-1, "batches"]) == n_batches
 
 
 def test_cosine_schedule_starts_each_call_from_the_optimizer_lr(normalized):
