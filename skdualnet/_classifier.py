@@ -234,12 +234,15 @@ class DualNetClassifier(NeuralNetClassifier):
         Joint training of all terms, or the autoencoder alone for the first
         half of ``max_epochs`` and then the estimation network with the
         autoencoder frozen.
-    class_weight : {"balanced"}, dict or None, default="balanced"
+    class_weight : {"balanced", "sqrt_balanced"}, dict or None, \
+default="balanced"
         Weights of the classes in the cross-entropy, as in scikit-learn's
         classifiers: ``"balanced"`` weights each class by ``n_stars /
-        (n_classes * n_stars_of_class)`` of the training stars, a dict maps
-        labels to weights (missing labels get 1), ``None`` weights all
-        classes alike (the paper). The weights count stars, while the
+        (n_classes * n_stars_of_class)`` of the training stars,
+        ``"sqrt_balanced"`` by the square root of that (halfway, on a log
+        scale, between ``None`` and ``"balanced"``), a dict maps labels to
+        weights (missing labels get 1), ``None`` weights all classes alike
+        (the paper). The weights count stars, while the
         cross-entropy is a mean over segments, so a class whose stars have
         longer curves still weighs a little more. Survey samples are
         heavily imbalanced (64 % eclipsing binaries in the ASAS ACVS
@@ -334,7 +337,7 @@ class DualNetClassifier(NeuralNetClassifier):
     #: checked against ``y`` in ``fit``.
     _parameter_constraints = {
         "training": [StrOptions({"joint", "sequential"})],
-        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "class_weight": [StrOptions({"balanced", "sqrt_balanced"}), dict, None],
         "novelty_percentile": [Interval(numbers.Real, 0, 100, closed="neither")],
         "random_state": ["random_state"],
     }
@@ -902,11 +905,11 @@ class DualNetClassifier(NeuralNetClassifier):
                     f"{sorted(map(str, unknown))}; classes are {list(classes)!r}"
                 )
             return np.array([float(weight.get(c, 1.0)) for c in classes])
-        counts = np.bincount(encoded, minlength=len(classes))  # "balanced"
+        counts = np.bincount(encoded, minlength=len(classes))
         present = counts > 0
         out = np.ones(len(classes))
         out[present] = len(encoded) / (present.sum() * counts[present])
-        return out
+        return np.sqrt(out) if weight == "sqrt_balanced" else out
 
     def _fit_mixture(self, X):
         """Mixture parameters on all training segments, then the training

@@ -493,6 +493,18 @@ def test_balanced_class_weight_reaches_the_loss(normalized):
     assert unweighted.criterion_.class_weight is None
 
 
+def test_sqrt_balanced_class_weight_is_the_root_of_balanced(normalized):
+    # 20 EB and 5 M stars: "balanced" gives 25/40 and 25/10, their roots
+    # sqrt(0.625) = 0.790569... and sqrt(2.5) = 1.581138...
+    X, y = normalized[:2]
+    keep = np.r_[np.flatnonzero(y == "EB")[:20], np.flatnonzero(y == "M")[:5]]
+    clf = DualNetClassifier(
+        **{**TINY_NET, "max_epochs": 1}, class_weight="sqrt_balanced"
+    ).fit(X[keep], y[keep])
+    np.testing.assert_allclose(clf.class_weight_, [0.7905694150, 1.5811388301])
+    np.testing.assert_allclose(clf.criterion_.class_weight, clf.class_weight_)
+
+
 def test_warm_start_refit_uses_the_new_class_weights(normalized):
     X, y = normalized[:2]
     clf = DualNetClassifier(
