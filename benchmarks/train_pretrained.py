@@ -32,7 +32,7 @@ import torch
 from machine import cpu_model
 from peer import evaluate_peer, peer_features, wilson_interval
 from sklearn.model_selection import train_test_split
-from table2 import NOVEL, _cap_per_class, _load, with_periods
+from table2 import NOVEL, _cap_per_class, _load, _parse_param, with_periods
 
 from skdualnet._persistence import save_model
 from skdualnet._protocol import evaluate_split, make_default_model
@@ -50,6 +50,14 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True, help="model file to write")
     parser.add_argument("--name", default="asas")
+    parser.add_argument(
+        "--deep-param",
+        type=_parse_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra make_default_model keyword, as in table2.py (repeatable)",
+    )
     args = parser.parse_args(argv)
     command = "python benchmarks/train_pretrained.py " + shlex.join(
         argv if argv is not None else sys.argv[1:]
@@ -70,7 +78,10 @@ def main(argv=None):
     print(f"periods: {period_seconds:.0f} s", flush=True)
 
     model = make_default_model(
-        n_obs=args.n_obs, max_epochs=args.epochs, random_state=args.seed
+        n_obs=args.n_obs,
+        max_epochs=args.epochs,
+        random_state=args.seed,
+        **dict(args.deep_param),
     )
     deep = evaluate_split(
         model, X, y, train, test, novel, random_state=args.seed, keep=True
@@ -121,6 +132,7 @@ def main(argv=None):
         "data": data_name,
         "cpu": cpu_model(),
         "torch_threads": torch.get_num_threads(),
+        "deep_params": {k: repr(v) for k, v in args.deep_param},
         "classes": counts,
         "n_train": int(len(train)),
         "n_test": int(len(test)),
