@@ -235,19 +235,23 @@ class DualNetClassifier(NeuralNetClassifier):
         half of ``max_epochs`` and then the estimation network with the
         autoencoder frozen.
     class_weight : {"balanced", "sqrt_balanced"}, dict or None, \
-default="balanced"
+default="sqrt_balanced"
         Weights of the classes in the cross-entropy, as in scikit-learn's
         classifiers: ``"balanced"`` weights each class by ``n_stars /
         (n_classes * n_stars_of_class)`` of the training stars,
-        ``"sqrt_balanced"`` by the square root of that (halfway, on a log
-        scale, between ``None`` and ``"balanced"``), a dict maps labels to
-        weights (missing labels get 1), ``None`` weights all classes alike
-        (the paper). The weights count stars, while the
+        ``"sqrt_balanced"`` (the default) by the square root of that
+        (halfway, on a log scale, between ``None`` and ``"balanced"``), a dict
+        maps labels to weights (missing labels get 1), ``None`` weights all
+        classes alike (the paper). The weights count stars, while the
         cross-entropy is a mean over segments, so a class whose stars have
         longer curves still weighs a little more. Survey samples are
         heavily imbalanced (64 % eclipsing binaries in the ASAS ACVS
         folder's README); unweighted, rare classes such as RRCD are rarely
-        predicted.
+        predicted, while ``"balanced"`` gives up accuracy on the common
+        classes for the rare ones: on all shared ASAS stars (one split by
+        star) ``"balanced"`` gave accuracy 0.920 and balanced accuracy 0.870,
+        ``"sqrt_balanced"`` 0.959 and 0.797 (see the user guide). On a
+        training set with equal class counts all three give weights of 1.
     novelty_percentile : float, default=95.0
         Sets ``offset_``: a star whose energy is above this percentile of the
         training stars' energies is novel (80 and 95 in the paper). See
@@ -348,7 +352,7 @@ default="balanced"
         *,
         criterion=DualNetLoss,
         training="joint",
-        class_weight="balanced",
+        class_weight="sqrt_balanced",
         novelty_percentile=95.0,
         random_state=None,
         optimizer=torch.optim.Adam,

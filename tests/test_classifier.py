@@ -493,14 +493,15 @@ def test_balanced_class_weight_reaches_the_loss(normalized):
     assert unweighted.criterion_.class_weight is None
 
 
-def test_sqrt_balanced_class_weight_is_the_root_of_balanced(normalized):
+def test_default_class_weight_is_the_root_of_balanced(normalized):
     # 20 EB and 5 M stars: "balanced" gives 25/40 and 25/10, their roots
-    # sqrt(0.625) = 0.790569... and sqrt(2.5) = 1.581138...
+    # sqrt(0.625) = 0.790569... and sqrt(2.5) = 1.581138...; the default
+    # (no class_weight given) is "sqrt_balanced"
     X, y = normalized[:2]
     keep = np.r_[np.flatnonzero(y == "EB")[:20], np.flatnonzero(y == "M")[:5]]
-    clf = DualNetClassifier(
-        **{**TINY_NET, "max_epochs": 1}, class_weight="sqrt_balanced"
-    ).fit(X[keep], y[keep])
+    assert "class_weight" not in TINY_NET
+    clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 1}).fit(X[keep], y[keep])
+    assert clf.class_weight == "sqrt_balanced"
     np.testing.assert_allclose(clf.class_weight_, [0.7905694150, 1.5811388301])
     np.testing.assert_allclose(clf.criterion_.class_weight, clf.class_weight_)
 
