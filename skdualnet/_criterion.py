@@ -86,8 +86,7 @@ class DualNetLoss(nn.Module):
             )
         loss_ce = nn.functional.cross_entropy(logits, y_true[star], weight=weight)
         gamma = torch.softmax(logits, dim=1)
-        phi, mu, cov = gmm_parameters(z, gamma, self.reg_covar)
-        loss_gmm = sample_energy(z, phi, mu, cov).mean()
+        loss_gmm = self._batch_energy(z, gamma).mean()
         estimation = loss_ce + self.lambda_energy * loss_gmm
         self.last_terms = {
             "ae": loss_ae.detach(),
@@ -99,3 +98,20 @@ class DualNetLoss(nn.Module):
         if self.stage == "estimation":
             return loss_ae.detach() + estimation
         return loss_ae + estimation
+
+    def _batch_energy(self, z, gamma):
+        """Sample energies of the batch under the batch's own mixture.
+
+        In the precision of ``z``; if that gives a non-finite energy, the
+        batch is computed again in float64. In float32 the round-off of an
+        ill-conditioned covariance (variances from 1e-3 to 500 in one ASAS
+        batch) can leave it not positive definite despite ``reg_covar``, and
+        the Cholesky factor is then not finite. Batches that are finite in
+        float32 (almost all) are not changed.
+        """
+        energy = sample_energy(z, *gmm_parameters(z, gamma, self.reg_covar))
+        if z.dtype == torch.float64 or bool(torch.isfinite(energy).all()):
+            return energy
+        z64 = z.double()
+        params = gmm_parameters(z64, gamma.double(), self.reg_covar)
+        return sample_energy(z64, *params).to(z.dtype)

@@ -169,3 +169,51 @@ def test_unknown_stage_raises():
     y_pred, y_true, X, _ = _torch_inputs(seq, mask, aux, x_hat, logits, z)
     with pytest.raises(ValueError, match="stage must be one of .*got 'both'"):
         DualNetLoss(stage="both")(y_pred, y_true, X)
+
+
+def test_ill_conditioned_float32_batch_falls_back_to_float64():
+    # 120 segments whose 40-dimensional z is one large common variable plus
+    # tiny noise: in float32 the round-off of the batch covariance leaves it
+    # not positive definite despite reg_covar, so the float32 energy is not
+    # finite (checked first). The loss then computes the batch's mixture in
+    # float64; the energy must equal scipy's on the same float32 inputs.
+    from skdualnet._gmm import gmm_parameters, sample_energy
+
+    n, d, k, steps = 120, 40, 3, 4
+    rng = np.random.default_rng(0)
+    z = (rng.normal(size=(n, 1)) * 10 + 1e-3 * rng.normal(size=(n, d))).astype(
+        np.float32
+    )
+    logits = rng.normal(size=(n, k)).astype(np.float32)
+    z32, logits32 = torch.tensor(z, requires_grad=True), torch.tensor(logits)
+    gamma32 = torch.softmax(logits32, dim=1)
+    assert not torch.isfinite(
+        sample_energy(z32, *gmm_parameters(z32, gamma32, 1e-4))
+    ).all()
+
+    seq = np.ones((n, steps, 3), dtype=np.float32)
+    X = {
+        "seq": torch.tensor(seq),
+        "mask": torch.ones(n, steps, dtype=torch.bool),
+        "aux": torch.zeros(n, 2),
+        "star": torch.arange(n),
+    }
+    y_pred = (None, logits32, z32, torch.zeros(n, steps), X["star"])
+    criterion = DualNetLoss(lambda_energy=1.0, reg_covar=1e-4)
+    loss = criterion(y_pred, torch.zeros(n, dtype=torch.long), X)
+    assert loss.dtype == torch.float32 and torch.isfinite(loss)
+    loss.backward()
+    assert torch.isfinite(z32.grad).all()
+
+    z64, gamma = z.astype(np.float64), softmax(logits.astype(np.float64), axis=1)
+    log_dens = np.empty((n, k))
+    for j in range(k):
+        g = gamma[:, j]
+        mu = g @ z64 / g.sum()
+        diff = z64 - mu
+        cov = (g[:, None] * diff).T @ diff / g.sum() + 1e-4 * np.eye(d)
+        log_dens[:, j] = np.log(g.mean()) + multivariate_normal(mu, cov).logpdf(z64)
+    expected = -logsumexp(log_dens, axis=1).mean()
+    np.testing.assert_allclose(
+        float(criterion.last_terms["energy"]), expected, rtol=1e-5
+    )
