@@ -7,6 +7,7 @@ from scipy.special import logsumexp, softmax
 from scipy.stats import multivariate_normal
 
 from skdualnet._criterion import DualNetLoss
+from skdualnet._gmm import gmm_parameters, sample_energy
 
 # A hand-built batch: 6 segments of 5 steps from 3 stars (star 2 has one
 # segment), 3 classes, a 4-dimensional z. Padded steps hold garbage that the
@@ -66,17 +67,20 @@ def _expected_terms(seq, mask, x_hat, logits, z, class_weight=None):
     # torch's weighted mean: sum_i w_{y_i} * nll_i / sum_i w_{y_i}
     ce = -np.sum(w[labels] * log_p[np.arange(N_SEG), labels]) / np.sum(w[labels])
 
+    return ae, ce, _expected_energy(z, logits, REG).mean()
+
+
+def _expected_energy(z, logits, reg):
+    """Sample energy of each row of ``z`` under the mixture of its batch."""
     gamma = softmax(logits, axis=1)
-    phi = gamma.mean(0)
-    log_dens = np.empty((N_SEG, K))
-    for k in range(K):
+    log_dens = np.empty((len(z), gamma.shape[1]))
+    for k in range(gamma.shape[1]):
         g = gamma[:, k]
         mu = g @ z / g.sum()
         diff = z - mu
-        cov = (g[:, None] * diff).T @ diff / g.sum() + REG * np.eye(D)
-        log_dens[:, k] = np.log(phi[k]) + multivariate_normal(mu, cov).logpdf(z)
-    energy = -logsumexp(log_dens, axis=1)
-    return ae, ce, energy.mean()
+        cov = (g[:, None] * diff).T @ diff / g.sum() + reg * np.eye(z.shape[1])
+        log_dens[:, k] = np.log(g.mean()) + multivariate_normal(mu, cov).logpdf(z)
+    return -logsumexp(log_dens, axis=1)
 
 
 @pytest.mark.parametrize("class_weight", [None, [0.5, 2.0, 4.0]])
@@ -177,8 +181,6 @@ def test_ill_conditioned_float32_batch_falls_back_to_float64():
     # not positive definite despite reg_covar, so the float32 energy is not
     # finite (checked first). The loss then computes the batch's mixture in
     # float64; the energy must equal scipy's on the same float32 inputs.
-    from skdualnet._gmm import gmm_parameters, sample_energy
-
     n, d, k, steps = 120, 40, 3, 4
     rng = np.random.default_rng(0)
     z = (rng.normal(size=(n, 1)) * 10 + 1e-3 * rng.normal(size=(n, d))).astype(
@@ -205,15 +207,9 @@ def test_ill_conditioned_float32_batch_falls_back_to_float64():
     loss.backward()
     assert torch.isfinite(z32.grad).all()
 
-    z64, gamma = z.astype(np.float64), softmax(logits.astype(np.float64), axis=1)
-    log_dens = np.empty((n, k))
-    for j in range(k):
-        g = gamma[:, j]
-        mu = g @ z64 / g.sum()
-        diff = z64 - mu
-        cov = (g[:, None] * diff).T @ diff / g.sum() + 1e-4 * np.eye(d)
-        log_dens[:, j] = np.log(g.mean()) + multivariate_normal(mu, cov).logpdf(z64)
-    expected = -logsumexp(log_dens, axis=1).mean()
+    expected = _expected_energy(
+        z.astype(np.float64), logits.astype(np.float64), 1e-4
+    ).mean()
     np.testing.assert_allclose(
         float(criterion.last_terms["energy"]), expected, rtol=1e-5
     )
