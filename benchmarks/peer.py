@@ -42,6 +42,8 @@ from skdualnet._report import classification_report_dict, novelty_metrics
 
 __all__ = [
     "CLASSIFIERS",
+    "COMBINATIONS",
+    "evaluate_combination",
     "evaluate_peer",
     "fit_peer",
     "peer_features",
@@ -323,6 +325,7 @@ def fit_peer(F, y, random_state=0, *, inner_cv=3):
         if n_splits < 2:
             oof = model.predict_proba(F)
         out["training_max_proba"][key] = oof.max(1)
+        out.setdefault("training_proba", {})[key] = oof
         out[key] = model
     bal = out["inner_cv_balanced_accuracy"]
     out["best"] = max(bal, key=bal.get) if bal else "random_forest"
@@ -341,20 +344,22 @@ def peer_predict(peer, F):
     Returns
     -------
     dict
-        ``predict`` and ``max_proba`` per classifier key (higher = more
-        typical), ``max_proba`` of the headline classifier under
-        ``"best_max_proba"``, and ``isolation_forest`` (``score_samples``,
-        higher = more typical).
+        ``predict``, ``proba`` (class probabilities) and ``max_proba`` per
+        classifier key (higher = more typical), ``max_proba`` of the
+        headline classifier under ``"best_max_proba"``, and
+        ``isolation_forest`` (``score_samples``, higher = more typical).
     """
-    out = {"predict": {}, "max_proba": {}}
+    out = {"predict": {}, "max_proba": {}, "proba": {}}
     for key in CLASSIFIERS:
         if len(F) == 0:
             out["predict"][key] = np.zeros(0, dtype=object)
             out["max_proba"][key] = np.zeros(0)
+            out["proba"][key] = np.zeros((0, len(peer[key].classes_)))
             continue
         proba = peer[key].predict_proba(F)
         out["predict"][key] = peer[key].classes_[proba.argmax(1)]
         out["max_proba"][key] = proba.max(1)
+        out["proba"][key] = proba
     out["best_max_proba"] = out["max_proba"][peer["best"]]
     out["isolation_forest"] = (
         peer["isolation_forest"].score_samples(F) if len(F) else np.zeros(0)
@@ -362,7 +367,9 @@ def peer_predict(peer, F):
     return out
 
 
-def evaluate_peer(F, y, train, test, novel, *, random_state=0, inner_cv=3):
+def evaluate_peer(
+    F, y, train, test, novel, *, random_state=0, inner_cv=3, keep_proba=False
+):
     """Fit the peer on ``train`` stars, report on ``test`` and ``novel`` stars.
 
     The counterpart of :func:`skdualnet._protocol.evaluate_split`. Novelty
@@ -377,7 +384,9 @@ def evaluate_peer(F, y, train, test, novel, *, random_state=0, inner_cv=3):
         classification report (accuracy, balanced accuracy, per-class recall,
         confusion matrix) with ``novelty`` (its max-probability score);
         ``isolation_forest`` with ``novelty``; ``inner_cv_balanced_accuracy``
-        and ``best``; ``fit_seconds``.
+        and ``best``; ``fit_seconds``. With ``keep_proba``, ``_proba`` holds
+        the headline classifier's class probabilities of the ``test`` and
+        ``novel`` stars and its out-of-fold ones of the ``train`` stars.
     """
     y = np.asarray(y)
     t0 = time.perf_counter()
@@ -407,7 +416,97 @@ def evaluate_peer(F, y, train, test, novel, *, random_state=0, inner_cv=3):
             peer["training_isolation_scores"],
         )
     }
+    if keep_proba:
+        best = peer["best"]
+        report["_proba"] = {
+            "train": peer["training_proba"][best],
+            "test": known["proba"][best],
+            "novel": new["proba"][best],
+        }
     return report
+
+
+#: Report keys of the combinations of skdualnet with the peer, in table order.
+COMBINATIONS = ("hgb_on_latent_and_features", "mean_probability")
+
+
+def evaluate_combination(
+    F, y, train, test, novel, deep_objects, peer_proba, *, random_state=0, inner_cv=3
+):
+    """Two combinations of skdualnet with the peer, on the peer's split.
+
+    Neither is part of skdualnet: they measure how much of the gap between
+    the two is closed by putting them together, in the same run and on the
+    same stars.
+
+    - ``hgb_on_latent_and_features``: the peer's gradient boosting (same
+      settings, median imputer) on skdualnet's latent vector ``z`` next to the
+      peer's features. Novelty by its maximum probability; the thresholds'
+      reference is its out-of-fold (inner CV) probabilities on the training
+      stars.
+    - ``mean_probability``: the mean of skdualnet's class probabilities and
+      those of the peer's headline classifier. Novelty by the maximum of the
+      mean; the thresholds' reference is the mean of skdualnet's in-sample
+      and the peer's out-of-fold probabilities on the training stars.
+
+    Parameters
+    ----------
+    F : ndarray of shape (n_stars, n_features)
+    y : ndarray of shape (n_stars,)
+    train, test, novel : ndarray of int
+    deep_objects : dict
+        ``report["_objects"]`` of :func:`skdualnet._protocol.evaluate_split`
+        with ``keep=True`` on the same split (``Z_*`` and ``proba_*``).
+    peer_proba : dict
+        ``report["_proba"]`` of :func:`evaluate_peer` with ``keep_proba=True``.
+
+    Returns
+    -------
+    dict
+        Per key of :data:`COMBINATIONS`, a classification report with
+        ``novelty``; ``fit_seconds``.
+    """
+    y = np.asarray(y)
+    t0 = time.perf_counter()
+    labels = np.unique(y[train])
+    if not np.array_equal(deep_objects["model"][-1].classes_, labels):
+        raise ValueError("skdualnet's classes differ from the peer's")
+    out = {}
+    hgb = _make_classifiers(random_state)["hist_gradient_boosting"]
+    G = {
+        part: np.hstack([deep_objects[f"Z_{part}"], F[idx]])
+        for part, idx in (("train", train), ("test", test), ("novel", novel))
+    }
+    n_splits = min(inner_cv, int(np.unique(y[train], return_counts=True)[1].min()))
+    if n_splits >= 2:
+        cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+        oof = cross_val_predict(
+            hgb, G["train"], y[train], cv=cv, method="predict_proba"
+        )
+    hgb.fit(G["train"], y[train])
+    if n_splits < 2:
+        oof = hgb.predict_proba(G["train"])
+    proba = {
+        "train": oof,
+        "test": hgb.predict_proba(G["test"]),
+        "novel": hgb.predict_proba(G["novel"])
+        if len(novel)
+        else np.zeros((0, len(labels))),
+    }
+    mean = {
+        part: 0.5 * (deep_objects[f"proba_{part}"] + peer_proba[part])
+        for part in ("train", "test", "novel")
+    }
+    for key, P in (("hgb_on_latent_and_features", proba), ("mean_probability", mean)):
+        report = classification_report_dict(
+            y[test], labels[P["test"].argmax(1)], labels
+        )
+        report["novelty"] = novelty_metrics(
+            P["test"].max(1), P["novel"].max(1), P["train"].max(1)
+        )
+        out[key] = report
+    out["fit_seconds"] = time.perf_counter() - t0
+    return out
 
 
 def wilson_interval(k, n, z=1.959963984540054):

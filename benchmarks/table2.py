@@ -38,7 +38,13 @@ import time
 import warnings
 
 import numpy as np
-from peer import CLASSIFIERS, evaluate_peer, peer_features, wilson_interval
+from peer import (
+    CLASSIFIERS,
+    evaluate_combination,
+    evaluate_peer,
+    peer_features,
+    wilson_interval,
+)
 from scipy import stats
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
@@ -222,6 +228,20 @@ def _models(has_deep, best):
     rows += [(f"{PEER_NAMES[k]} (max probability)", "peer", k) for k in CLASSIFIERS] + [
         (f"peer headline: {best} (max probability)", "peer", "headline")
     ]
+    if has_deep:
+        rows += [
+            (
+                "combined: peer HGB on z + peer features (max probability)",
+                "combo",
+                "hgb_on_latent_and_features",
+            ),
+            (
+                "combined: mean of skdualnet and peer headline probabilities "
+                "(max probability)",
+                "combo",
+                "mean_probability",
+            ),
+        ]
     rows = [
         (label, which, key, "novelty." if which == "deep" else key + ".novelty.")
         for label, which, key in rows
@@ -429,7 +449,7 @@ def main(argv=None):
         cv = StratifiedKFold(args.folds, shuffle=True, random_state=args.seed)
         splits = [(known[a], known[b]) for a, b in cv.split(known, y[known])]
         how = f"{args.folds}-fold CV split by star (mean ± std over folds)"
-    deep, peer = [], []
+    deep, peer, combo = [], [], []
     for k, (tr, te) in enumerate(splits):
         t1 = time.perf_counter()
         msg = f"fold {k + 1}/{len(splits)}:"
@@ -444,17 +464,45 @@ def main(argv=None):
                         te,
                         novel,
                         random_state=args.seed,
+                        keep=True,
                     )
                 )
             )
+            objects = deep[-1].pop("_objects")
             msg += (
                 f" deep {deep[-1]['estimation_network']['accuracy']:.3f}"
                 f" / RF on z {deep[-1]['random_forest']['accuracy']:.3f} /"
             )
         peer.append(
-            _add_wilson(evaluate_peer(F, y, tr, te, novel, random_state=args.seed))
+            _add_wilson(
+                evaluate_peer(
+                    F, y, tr, te, novel, random_state=args.seed, keep_proba=True
+                )
+            )
         )
         p = peer[-1]
+        peer_proba = p.pop("_proba")
+        if not args.no_deep:
+            combo.append(
+                _add_wilson(
+                    evaluate_combination(
+                        F,
+                        y,
+                        tr,
+                        te,
+                        novel,
+                        objects,
+                        peer_proba,
+                        random_state=args.seed,
+                    )
+                )
+            )
+            del objects
+            msg += (
+                " combined: HGB on z + features "
+                f"{combo[-1]['hgb_on_latent_and_features']['accuracy']:.3f}, "
+                f"mean probability {combo[-1]['mean_probability']['accuracy']:.3f};"
+            )
         msg += " " + ", ".join(
             f"{PEER_NAMES[c]} {p[c]['accuracy']:.3f} "
             f"(bal {p[c]['balanced_accuracy']:.3f}, "
@@ -483,6 +531,13 @@ def main(argv=None):
         summaries["deep"] = summarize(deep)
         folds["deep"] = deep
         result["skdualnet"] = {"summary": summaries["deep"], "folds": deep}
+        summaries["combo"] = summarize(combo)
+        folds["combo"] = combo
+        result["combined"] = {
+            "note": "not part of skdualnet: skdualnet with the peer, same split",
+            "summary": summaries["combo"],
+            "folds": combo,
+        }
     result["peer"] = {
         "headline_classifiers": [p["best"] for p in peer],
         "summary": summaries["peer"],
@@ -512,6 +567,18 @@ def main(argv=None):
         + ". Max-probability thresholds are percentiles of the training stars' "
         "out-of-fold (inner CV) probabilities.",
         "",
+        *(
+            [
+                "The two 'combined' rows are not skdualnet: they put its fitted "
+                "network together with the peer on the same split (gradient "
+                "boosting with the peer's settings on skdualnet's latent vector "
+                "next to the peer's features; the mean of the two models' class "
+                "probabilities), to measure how much of the gap the pair closes.",
+                "",
+            ]
+            if deep
+            else []
+        ),
         f"Period search {period_seconds:.0f} s; total time {result['seconds']:.0f} s.",
     ]
     text = "\n".join(lines)

@@ -82,7 +82,10 @@ def evaluate_split(
     keep : bool, default=False
         Return the fitted model and intermediate arrays under ``"_objects"``
         (``X_test`` is the test stars' :class:`~skdualnet.NormalizedSequences`,
-        ``X_test_segmented`` their :class:`~skdualnet.SegmentedCurves`).
+        ``X_test_segmented`` their :class:`~skdualnet.SegmentedCurves`;
+        ``Z_train``, ``Z_test``, ``Z_novel`` the three star sets' latent
+        vectors and ``proba_train``, ``proba_test``, ``proba_novel`` their
+        class probabilities).
 
     Returns
     -------
@@ -104,8 +107,8 @@ def evaluate_split(
     report["estimation_network"] = classification_report_dict(
         y[test], clf.predict(X_test), labels
     )
+    X_train = front.transform(X[train]) if random_forest or keep else None
     if random_forest:
-        X_train = front.transform(X[train])
         rf = RandomForestClassifier(
             n_estimators=250, random_state=random_state, n_jobs=-1
         )
@@ -127,6 +130,16 @@ def evaluate_split(
             "scores_known": scores_known,
             "scores_novel": scores_novel,
         }
+        # Per-star latent vectors and class probabilities of the three star
+        # sets, for heads and combinations fitted outside this function.
+        for part, Xp in (("train", X_train), ("test", X_test), ("novel", X_novel)):
+            empty = Xp is None
+            report["_objects"][f"Z_{part}"] = (
+                np.zeros((0, clf.means_.shape[1])) if empty else clf.transform(Xp)
+            )
+            report["_objects"][f"proba_{part}"] = (
+                np.zeros((0, len(labels))) if empty else clf.predict_proba(Xp)
+            )
     return report
 
 
