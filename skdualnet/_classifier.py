@@ -292,6 +292,13 @@ default="sqrt_balanced"
         (``DualNetModule``) raised held-out accuracy from
         0.895, 0.918 and 0.935 to 0.908, 0.931 and 0.942
         (``benchmarks/results/levers_acvs/session_2026-12-02d.md``).
+    augment_noise : float, default=0.0
+        Data augmentation within the errors: in training, each batch's
+        normalised magnitudes get independent Gaussian noise of
+        ``augment_noise`` times their normalised errors, drawn anew every
+        epoch (the auxiliary inputs and the shape statistics are not
+        changed). The reconstruction target is the noisy curve. 0 turns it
+        off.
     verbose : int, default=0
         1 prints skorch's table of losses per epoch (on standard output) and
         shows progress bars on standard error when it is a terminal: the
@@ -343,6 +350,7 @@ default="sqrt_balanced"
         "training": [StrOptions({"joint", "sequential"})],
         "class_weight": [StrOptions({"balanced", "sqrt_balanced"}), dict, None],
         "novelty_percentile": [Interval(numbers.Real, 0, 100, closed="neither")],
+        "augment_noise": [Interval(numbers.Real, 0, None, closed="left")],
         "random_state": ["random_state"],
     }
 
@@ -354,6 +362,7 @@ default="sqrt_balanced"
         training="joint",
         class_weight="sqrt_balanced",
         novelty_percentile=95.0,
+        augment_noise=0.0,
         random_state=None,
         optimizer=torch.optim.Adam,
         lr=1e-2,
@@ -384,6 +393,7 @@ default="sqrt_balanced"
         self.training = training
         self.class_weight = class_weight
         self.novelty_percentile = novelty_percentile
+        self.augment_noise = augment_noise
         self.random_state = random_state
 
     # ------------------------------------------------------------- skorch hooks
@@ -523,9 +533,23 @@ default="sqrt_balanced"
 
     def train_step(self, batch, **fit_params):
         """skorch's step, with denormal floats flushed (GRU backward is ~5x
-        slower on CPU otherwise)."""
+        slower on CPU otherwise), on a batch augmented within its errors when
+        ``augment_noise`` is set."""
+        if self.augment_noise:
+            batch = self._augment_within_errors(batch)
         with flush_denormal():
             return super().train_step(batch, **fit_params)
+
+    def _augment_within_errors(self, batch):
+        """A copy of a training batch whose normalised magnitudes carry
+        Gaussian noise of ``augment_noise`` times their normalised errors
+        (padding untouched). Drawn from torch's generator, which is seeded
+        per epoch: a fit is repeatable and a resumed one draws the same."""
+        X, y = batch
+        seq = X["seq"].clone()
+        noise = torch.randn(seq.shape[:-1], dtype=seq.dtype)
+        seq[..., 1] += self.augment_noise * seq[..., 2] * noise * X["mask"]
+        return dict(X, seq=seq), y
 
     def evaluation_step(self, batch, training=False):
         """skorch's evaluation step, with denormal floats flushed."""

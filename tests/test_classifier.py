@@ -340,6 +340,8 @@ def test_bad_params():
         DualNetClassifier(training="both").fit(X, [0, 1, 0, 1])
     with pytest.raises(ValueError, match="novelty_percentile"):
         DualNetClassifier(novelty_percentile=100).fit(X, [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="augment_noise"):
+        DualNetClassifier(augment_noise=-0.5).fit(X, [0, 1, 0, 1])
 
 
 def test_nan_loss_stops_with_clear_error(normalized):
@@ -590,3 +592,39 @@ def test_training_scores_are_the_training_stars_score_samples(normalized):
     clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 2}).fit(Xtr, ytr)
     np.testing.assert_array_equal(clf.training_scores_, clf.score_samples(Xtr))
     assert len(clf.training_scores_) == len(Xtr)
+
+
+def test_augmentation_adds_noise_within_the_errors_to_magnitudes_only(normalized):
+    from skdualnet._classifier import StarDataset, collate_stars
+
+    X = normalized[0]
+    batch = collate_stars([StarDataset(X)[i] for i in range(3)])
+    before = {k: v.clone() for k, v in batch[0].items()}
+    clf = DualNetClassifier(augment_noise=0.5)
+    torch.manual_seed(7)
+    (augmented, y) = clf._augment_within_errors(batch)
+    torch.manual_seed(7)
+    noise = torch.randn(before["seq"].shape[:-1], dtype=before["seq"].dtype)
+    seq, mask = before["seq"], before["mask"]
+    expected = seq[..., 1] + 0.5 * seq[..., 2] * noise * mask
+    torch.testing.assert_close(augmented["seq"][..., 1], expected, rtol=0, atol=0)
+    # lags, errors, padding, mask, auxiliary inputs and labels are unchanged
+    torch.testing.assert_close(augmented["seq"][..., [0, 2]], seq[..., [0, 2]])
+    assert torch.equal(augmented["seq"][..., 1][~mask], seq[..., 1][~mask])
+    for key in ("mask", "aux", "star"):
+        assert torch.equal(augmented[key], before[key])
+    assert y is batch[1]
+    # the loader's batch is not modified in place
+    for key, value in before.items():
+        assert torch.equal(batch[0][key], value)
+    assert (augmented["seq"][..., 1][mask] != seq[..., 1][mask]).all()
+
+
+def test_augmented_fit_is_repeatable_and_changes_the_model(normalized):
+    Xtr, ytr, Xte, _ = normalized
+    params = {**TINY_NET, "max_epochs": 2}
+    a = DualNetClassifier(**params, augment_noise=1.0).fit(Xtr, ytr)
+    b = DualNetClassifier(**params, augment_noise=1.0).fit(Xtr, ytr)
+    plain = DualNetClassifier(**params).fit(Xtr, ytr)
+    np.testing.assert_array_equal(a.predict_proba(Xte), b.predict_proba(Xte))
+    assert not np.array_equal(a.predict_proba(Xte), plain.predict_proba(Xte))
