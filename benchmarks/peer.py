@@ -283,6 +283,24 @@ def _make_classifiers(random_state):
     }
 
 
+def _fit_out_of_fold(model, F, y, random_state, inner_cv):
+    """Fit ``model`` on all stars; return training class probabilities.
+
+    They are out-of-fold, from a stratified inner CV of ``inner_cv`` folds
+    (reduced to the smallest class count), or in-sample when a class has
+    fewer than 2 stars. Returns ``(proba, out_of_fold)``.
+    """
+    n_splits = min(inner_cv, int(np.unique(y, return_counts=True)[1].min()))
+    oof = None
+    if n_splits >= 2:
+        cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+        oof = cross_val_predict(model, F, y, cv=cv, method="predict_proba")
+    model.fit(F, y)
+    if oof is None:
+        return model.predict_proba(F), False
+    return oof, True
+
+
 def fit_peer(F, y, random_state=0, *, inner_cv=3):
     """Fit the peer's classifiers and novelty detector on training stars.
 
@@ -311,21 +329,20 @@ def fit_peer(F, y, random_state=0, *, inner_cv=3):
     """
     y = np.asarray(y)
     models = _make_classifiers(random_state)
-    n_splits = min(inner_cv, int(np.unique(y, return_counts=True)[1].min()))
-    out = {"inner_cv_balanced_accuracy": {}, "training_max_proba": {}}
+    out = {
+        "inner_cv_balanced_accuracy": {},
+        "training_max_proba": {},
+        "training_proba": {},
+    }
     for key, model in models.items():
-        if n_splits >= 2:
-            cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-            oof = cross_val_predict(model, F, y, cv=cv, method="predict_proba")
+        oof, out_of_fold = _fit_out_of_fold(model, F, y, random_state, inner_cv)
+        if out_of_fold:
             labels = np.unique(y)
             out["inner_cv_balanced_accuracy"][key] = float(
                 balanced_accuracy_score(y, labels[oof.argmax(1)])
             )
-        model.fit(F, y)
-        if n_splits < 2:
-            oof = model.predict_proba(F)
         out["training_max_proba"][key] = oof.max(1)
-        out.setdefault("training_proba", {})[key] = oof
+        out["training_proba"][key] = oof
         out[key] = model
     bal = out["inner_cv_balanced_accuracy"]
     out["best"] = max(bal, key=bal.get) if bal else "random_forest"
@@ -477,15 +494,7 @@ def evaluate_combination(
         part: np.hstack([deep_objects[f"Z_{part}"], F[idx]])
         for part, idx in (("train", train), ("test", test), ("novel", novel))
     }
-    n_splits = min(inner_cv, int(np.unique(y[train], return_counts=True)[1].min()))
-    if n_splits >= 2:
-        cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-        oof = cross_val_predict(
-            hgb, G["train"], y[train], cv=cv, method="predict_proba"
-        )
-    hgb.fit(G["train"], y[train])
-    if n_splits < 2:
-        oof = hgb.predict_proba(G["train"])
+    oof, _ = _fit_out_of_fold(hgb, G["train"], y[train], random_state, inner_cv)
     proba = {
         "train": oof,
         "test": hgb.predict_proba(G["test"]),

@@ -99,25 +99,32 @@ def evaluate_split(
     X_test = front[-1].transform(X_test_segmented)
     X_novel = front.transform(X[novel]) if len(novel) else None
     labels = clf.classes_
+    # One pass over the network per star set (predict_all gives the same
+    # numbers as the separate methods); the training stars only when needed.
+    X_train = front.transform(X[train]) if random_forest or keep else None
+    out = {
+        part: clf.predict_all(Xp, latent=random_forest or keep)
+        for part, Xp in (("train", X_train), ("test", X_test), ("novel", X_novel))
+        if Xp is not None
+    }
     report = {
         "n_train": int(len(train)),
         "n_test": int(len(test)),
         "fit_seconds": fit_seconds,
     }
     report["estimation_network"] = classification_report_dict(
-        y[test], clf.predict(X_test), labels
+        y[test], out["test"].labels, labels
     )
-    X_train = front.transform(X[train]) if random_forest or keep else None
     if random_forest:
         rf = RandomForestClassifier(
             n_estimators=250, random_state=random_state, n_jobs=-1
         )
-        rf.fit(clf.transform(X_train), y[train])
+        rf.fit(out["train"].latent, y[train])
         report["random_forest"] = classification_report_dict(
-            y[test], rf.predict(clf.transform(X_test)), labels
+            y[test], rf.predict(out["test"].latent), labels
         )
-    scores_known = clf.score_samples(X_test)
-    scores_novel = clf.score_samples(X_novel) if len(novel) else np.zeros(0)
+    scores_known = out["test"].scores
+    scores_novel = out["novel"].scores if "novel" in out else np.zeros(0)
     report["novelty"] = novelty_metrics(
         scores_known, scores_novel, clf.training_scores_
     )
@@ -132,13 +139,14 @@ def evaluate_split(
         }
         # Per-star latent vectors and class probabilities of the three star
         # sets, for heads and combinations fitted outside this function.
-        for part, Xp in (("train", X_train), ("test", X_test), ("novel", X_novel)):
-            empty = Xp is None
+        n_latent, n_classes = clf.means_.shape[1], len(labels)
+        for part in ("train", "test", "novel"):
+            empty = part not in out
             report["_objects"][f"Z_{part}"] = (
-                np.zeros((0, clf.means_.shape[1])) if empty else clf.transform(Xp)
+                np.zeros((0, n_latent)) if empty else out[part].latent
             )
             report["_objects"][f"proba_{part}"] = (
-                np.zeros((0, len(labels))) if empty else clf.predict_proba(Xp)
+                np.zeros((0, n_classes)) if empty else out[part].proba
             )
     return report
 
