@@ -342,6 +342,8 @@ def test_bad_params():
         DualNetClassifier(novelty_percentile=100).fit(X, [0, 1, 0, 1])
     with pytest.raises(ValueError, match="augment_noise"):
         DualNetClassifier(augment_noise=-0.5).fit(X, [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="augment_drop"):
+        DualNetClassifier(augment_drop=1.0).fit(X, [0, 1, 0, 1])
 
 
 def test_nan_loss_stops_with_clear_error(normalized):
@@ -620,11 +622,61 @@ def test_augmentation_adds_noise_within_the_errors_to_magnitudes_only(normalized
     assert (augmented["seq"][..., 1][mask] != seq[..., 1][mask]).all()
 
 
-def test_augmented_fit_is_repeatable_and_changes_the_model(normalized):
+def test_dropping_keeps_a_random_subset_of_observations_with_their_phase_gaps():
+    # three sequences: 6 observed steps, 3 observed + padding, 2 observed
+    phase = torch.tensor([[0.0, 0.1, 0.3, 0.4, 0.7, 0.9], [0.0, 0.2, 0.5, 0, 0, 0]])
+    dt = torch.diff(phase, dim=1, prepend=phase[:, :1])
+    dt[1, 3:] = 0
+    x = torch.tensor([[1.0, 2, 3, 4, 5, 6], [7.0, 8, 9, 0, 0, 0]])
+    sigma = torch.tensor([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0.7, 0.8, 0.9, 1, 1, 1]])
+    mask = torch.tensor([[True] * 6, [True] * 3 + [False] * 3])
+    # a third, two-step sequence can never keep fewer than two: it stays whole
+    seq = torch.stack((dt, x, sigma), -1)
+    seq = torch.cat(
+        [seq, torch.tensor([[[0.0, 1, 0.1], [0.5, -1, 0.1]] + [[0, 0, 1]] * 4])]
+    )
+    mask = torch.cat([mask, torch.tensor([[True, True] + [False] * 4])])
+    batch = ({"seq": seq, "mask": mask, "aux": torch.zeros(3, 3)}, torch.zeros(3))
+    before = seq.clone()
+    clf = DualNetClassifier(augment_drop=0.5)
+    torch.manual_seed(1)
+    out, _ = clf._augment_by_dropping(batch)
+    torch.manual_seed(1)
+    keep = (torch.rand(mask.shape) >= 0.5) & mask
+    expected_rows = []
+    for row in range(3):
+        k = keep[row] if keep[row].sum() >= 2 else mask[row]
+        ph = torch.cumsum(before[row, :, 0], 0)[k]
+        lag = torch.cat([torch.zeros(1), ph[1:] - ph[:-1]])
+        expected_rows.append(
+            torch.stack((lag, before[row, k, 1], before[row, k, 2]), 1)
+        )
+    steps = max(len(r) for r in expected_rows)
+    assert out["seq"].shape == (3, steps, 3)
+    for row, expected in enumerate(expected_rows):
+        n = len(expected)
+        torch.testing.assert_close(out["seq"][row, :n], expected)
+        assert out["mask"][row, :n].all() and not out["mask"][row, n:].any()
+        pad = out["seq"][row, n:]
+        assert (pad[:, :2] == 0).all() and (pad[:, 2] == 1).all()
+    # seed 1 keeps steps 0, 3, 5 of the first row and 1, 2 of the second; the
+    # third would keep one step, so it stays whole
+    # (steps past the longest kept sequence are cut: 3 of 6 remain)
+    expected = [[0.0, 1, 0.1], [0.4, 4, 0.4], [0.5, 6, 0.6]]
+    torch.testing.assert_close(out["seq"][0], torch.tensor(expected))
+    torch.testing.assert_close(
+        out["seq"][1, :2], torch.tensor([[0, 8, 0.8], [0.3, 9, 0.9]])
+    )
+    torch.testing.assert_close(out["seq"][2, :2], before[2, :2])
+    assert torch.equal(batch[0]["seq"], before)  # not modified in place
+
+
+@pytest.mark.parametrize("augment", [{"augment_noise": 1.0}, {"augment_drop": 0.3}])
+def test_augmented_fit_is_repeatable_and_changes_the_model(normalized, augment):
     Xtr, ytr, Xte, _ = normalized
     params = {**TINY_NET, "max_epochs": 2}
-    a = DualNetClassifier(**params, augment_noise=1.0).fit(Xtr, ytr)
-    b = DualNetClassifier(**params, augment_noise=1.0).fit(Xtr, ytr)
+    a = DualNetClassifier(**params, **augment).fit(Xtr, ytr)
+    b = DualNetClassifier(**params, **augment).fit(Xtr, ytr)
     plain = DualNetClassifier(**params).fit(Xtr, ytr)
     np.testing.assert_array_equal(a.predict_proba(Xte), b.predict_proba(Xte))
     assert not np.array_equal(a.predict_proba(Xte), plain.predict_proba(Xte))
