@@ -306,10 +306,14 @@ default="sqrt_balanced"
         Data augmentation by random observation subsets: in training, each
         observation of each batch's sequences is dropped with this
         probability, drawn anew every epoch, and the kept ones close up
-        (their lags add up to the phase gaps left). A sequence that would keep
-        fewer than two observations is left whole. The reconstruction target
-        is the thinned sequence; the auxiliary inputs are not changed. 0
-        turns it off.
+        (their lags add up to the phase gaps left, or time gaps for curves
+        that are not folded). A sequence that would keep fewer than two
+        observations is left whole, so the fraction dropped is a little
+        below ``augment_drop`` for short sequences. The reconstruction target
+        is the thinned sequence, and the estimation network trains on its
+        reconstruction errors; the auxiliary inputs are not changed.
+        Prediction, the mixture and the novelty threshold use whole
+        sequences. 0 turns it off.
     verbose : int, default=0
         1 prints skorch's table of losses per epoch (on standard output) and
         shows progress bars on standard error when it is a terminal: the

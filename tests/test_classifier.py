@@ -630,7 +630,7 @@ def test_dropping_keeps_a_random_subset_of_observations_with_their_phase_gaps():
     x = torch.tensor([[1.0, 2, 3, 4, 5, 6], [7.0, 8, 9, 0, 0, 0]])
     sigma = torch.tensor([[0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0.7, 0.8, 0.9, 1, 1, 1]])
     mask = torch.tensor([[True] * 6, [True] * 3 + [False] * 3])
-    # a third, two-step sequence can never keep fewer than two: it stays whole
+    # a third, two-step sequence: when it would keep fewer than two, it stays whole
     seq = torch.stack((dt, x, sigma), -1)
     seq = torch.cat(
         [seq, torch.tensor([[[0.0, 1, 0.1], [0.5, -1, 0.1]] + [[0, 0, 1]] * 4])]
@@ -669,6 +669,30 @@ def test_dropping_keeps_a_random_subset_of_observations_with_their_phase_gaps():
     )
     torch.testing.assert_close(out["seq"][2, :2], before[2, :2])
     assert torch.equal(batch[0]["seq"], before)  # not modified in place
+
+
+@pytest.mark.parametrize("augment_drop", [0.0, 0.5])
+def test_training_steps_see_the_thinned_batches(normalized, augment_drop):
+    # what reaches the network: the observed steps of each training batch,
+    # against the same batch before thinning (counted from its segments)
+    Xtr, ytr, _, _ = normalized
+    clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 2}, augment_drop=augment_drop)
+    seen = []
+    step = clf.train_step_single
+
+    def recording_step(batch, **fit_params):
+        X, _ = batch
+        seen.append(int(X["mask"].sum()))
+        return step(batch, **fit_params)
+
+    clf.train_step_single = recording_step
+    clf.fit(Xtr, ytr)
+    n_observed = sum(int(np.sum(mask)) for mask in clf._prepare(Xtr).mask)
+    kept = sum(seen) / 2  # two epochs
+    if augment_drop:
+        assert 0.4 * n_observed < kept < 0.6 * n_observed
+    else:
+        assert kept == n_observed
 
 
 @pytest.mark.parametrize("augment", [{"augment_noise": 1.0}, {"augment_drop": 0.3}])
