@@ -32,9 +32,15 @@ import time
 
 import numpy as np
 from machine import cpu_model
-from peer import evaluate_peer, peer_features, wilson_interval
+from peer import evaluate_peer, peer_features
 from sklearn.model_selection import train_test_split
-from table2 import NOVEL, _cap_per_class, _load, _parse_param, with_periods
+from table2 import (
+    NOVEL,
+    _add_wilson,
+    add_deep_param_argument,
+    load_capped,
+    with_periods,
+)
 
 from skdualnet._protocol import evaluate_split, make_default_model
 from skdualnet._report import classification_report_dict, novelty_metrics
@@ -86,14 +92,7 @@ def main(argv=None):
     parser.add_argument("--max-per-class", type=int, default=None)
     parser.add_argument("--n-per-class", type=int, default=100, help="simulator")
     parser.add_argument("--members", type=int, default=5)
-    parser.add_argument(
-        "--deep-param",
-        type=_parse_param,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="extra make_default_model keyword, as in table2.py (repeatable)",
-    )
+    add_deep_param_argument(parser)
     parser.add_argument("--seed", type=int, default=0, help="the split's seed")
     parser.add_argument("--out", required=True, help="output path without suffix")
     args = parser.parse_args(argv)
@@ -103,11 +102,7 @@ def main(argv=None):
         ["python", "benchmarks/ensemble.py", *(sys.argv[1:] if argv is None else argv)]
     )
     t0 = time.perf_counter()
-    X, y, name = _load(args)
-    if args.max_per_class:
-        keep = _cap_per_class(y, args.max_per_class, args.seed)
-        X, y = X[keep], y[keep]
-        name += f"_max{args.max_per_class}"
+    X, y, name = load_capped(args)
     novel_mask = np.isin(y, NOVEL)
     known, novel = np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
     X, _ = with_periods(X)
@@ -117,7 +112,7 @@ def main(argv=None):
     )
     print(f"{name}: {len(train)} training, {len(test)} test, {len(novel)} novel")
 
-    peer = evaluate_peer(F, y, train, test, novel, random_state=args.seed)
+    peer = _add_wilson(evaluate_peer(F, y, train, test, novel, random_state=args.seed))
     hgb = peer["hist_gradient_boosting"]
     print(f"peer HGB {_line(hgb)}", flush=True)
 
@@ -150,9 +145,9 @@ def main(argv=None):
                 "scores_train": clf.training_scores_,
             }
         )
-        single = report["estimation_network"]
+        single = _add_wilson(report["estimation_network"])
         single["novelty"] = report["novelty"]
-        together = ensemble_report(members, y[test], labels)
+        together = _add_wilson(ensemble_report(members, y[test], labels))
         rows.append(
             {
                 "member": k,
@@ -187,7 +182,7 @@ def main(argv=None):
 
     def cells(report):
         acc = report["accuracy"]
-        lo, hi = wilson_interval(round(acc * n_test), n_test)
+        lo, hi = report["accuracy_wilson95"]
         nov = report["novelty"]["auroc"]
         return (
             f"{100 * acc:.1f} [{100 * lo:.1f}, {100 * hi:.1f}] | "

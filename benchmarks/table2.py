@@ -123,6 +123,19 @@ def _parse_param(text):
     return name, value
 
 
+def add_deep_param_argument(parser):
+    """The repeatable ``--deep-param NAME=VALUE`` option: extra
+    ``make_default_model`` keywords, read by :func:`_parse_param`."""
+    parser.add_argument(
+        "--deep-param",
+        type=_parse_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra make_default_model keyword (repeatable; VALUE a Python literal)",
+    )
+
+
 MIN_OBS = 10  # make_default_model's SequenceSegmenter(min_obs=10)
 
 
@@ -199,6 +212,17 @@ def _cap_per_class(y, max_per_class, seed):
             idx = rng.choice(idx, max_per_class, replace=False)
         keep.append(idx)
     return np.sort(np.concatenate(keep))
+
+
+def load_capped(args):
+    """:func:`_load`, then at most ``args.max_per_class`` known stars per
+    class (seeded by ``args.seed``; the name gains ``_max<N>``)."""
+    X, y, name = _load(args)
+    if args.max_per_class:
+        keep = _cap_per_class(y, args.max_per_class, args.seed)
+        X, y = X[keep], y[keep]
+        name += f"_max{args.max_per_class}"
+    return X, y, name
 
 
 # ---------------------------------------------------------------- reporting
@@ -353,14 +377,7 @@ def main(argv=None):
         default=None,
         help="keep at most N known stars per class (seeded); novel stars all kept",
     )
-    parser.add_argument(
-        "--deep-param",
-        type=_parse_param,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="extra make_default_model keyword (repeatable; VALUE a Python literal)",
-    )
+    add_deep_param_argument(parser)
     parser.add_argument(
         "--keep-best",
         action="store_true",
@@ -382,11 +399,7 @@ def main(argv=None):
     )
 
     t0 = time.perf_counter()
-    X, y, name = _load(args)
-    if args.max_per_class:
-        keep = _cap_per_class(y, args.max_per_class, args.seed)
-        X, y = X[keep], y[keep]
-        name += f"_max{args.max_per_class}"
+    X, y, name = load_capped(args)
     print(
         f"{name}: {len(y)} stars: "
         + ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True))),

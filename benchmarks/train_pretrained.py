@@ -35,7 +35,13 @@ from sklearn.base import clone
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import train_test_split
 from skorch.callbacks import Callback
-from table2 import NOVEL, _cap_per_class, _load, _parse_param, with_periods
+from table2 import (
+    NOVEL,
+    _cap_per_class,
+    _load,
+    add_deep_param_argument,
+    with_periods,
+)
 
 from skdualnet._persistence import save_model
 from skdualnet._protocol import evaluate_split, make_default_model
@@ -74,14 +80,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", required=True, help="model file to write")
     parser.add_argument("--name", default="asas")
-    parser.add_argument(
-        "--deep-param",
-        type=_parse_param,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="extra make_default_model keyword, as in table2.py (repeatable)",
-    )
+    add_deep_param_argument(parser)
     args = parser.parse_args(argv)
     command = "python benchmarks/train_pretrained.py " + shlex.join(
         argv if argv is not None else sys.argv[1:]
