@@ -2,13 +2,15 @@
 
 What an astronomer would build without a neural network, in one place:
 
-- per star, ``log10`` period, the Lomb-Scargle power of the peak and its
-  alias flag, 38 robust statistics from the ``light-curve`` package
-  (amplitudes, percentile ranges and ratios, moments, Stetson K, von Neumann
-  eta, Otsu split, ...), a Lafler-Kinman string length of the folded curve and
-  Fourier shape parameters (Simon & Lee 1981) of a 4-harmonic fit at the period
-  ``P`` and at ``2P`` (eclipsing binaries are often found at half their period;
-  the odd harmonics at ``2P`` measure unequal minima);
+- per star (:func:`skdualnet._classical.classical_feature_table`, the
+  features of :class:`skdualnet.ClassicalFeatures`), ``log10`` period, the
+  Lomb-Scargle power of the peak and its alias flag, 38 robust statistics
+  from the ``light-curve`` package (amplitudes, percentile ranges and
+  ratios, moments, Stetson K, von Neumann eta, Otsu split, ...), a
+  Lafler-Kinman string length of the folded curve and Fourier shape
+  parameters (Simon & Lee 1981) of a 4-harmonic fit at the period ``P`` and
+  at ``2P`` (eclipsing binaries are often found at half their period; the
+  odd harmonics at ``2P`` measure unequal minima);
 - a random forest and a histogram gradient-boosting classifier on them (the
   better one by inner cross-validation on the training stars is the headline);
 - two novelty scores: the better classifier's maximum class probability
@@ -23,9 +25,7 @@ Needs the ``benchmarks`` extra (``pip install skdualnet[benchmarks]``).
 
 import math
 import time
-import warnings
 
-import light_curve as lc
 import numpy as np
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -38,6 +38,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from skdualnet._classical import classical_feature_table
 from skdualnet._report import classification_report_dict, novelty_metrics
 
 __all__ = [
@@ -51,210 +52,12 @@ __all__ = [
     "wilson_interval",
 ]
 
-N_HARMONICS = 4
 #: Report keys of the peer's classifiers, in table order.
 CLASSIFIERS = ("random_forest", "hist_gradient_boosting")
 
-
-def _extractor():
-    # Every feature here needs magnitudes (and errors) only, or a time order;
-    # none fits a transient model. Strictly increasing times are required by
-    # the time-dependent ones (Cusum, Eta, EtaE, LinearTrend, MaximumSlope):
-    # duplicate times are merged before extraction.
-    return lc.Extractor(
-        lc.Amplitude(),
-        lc.AndersonDarlingNormal(),
-        lc.BeyondNStd(1.0),
-        lc.BeyondNStd(2.0),
-        lc.BiweightScale(),
-        lc.Cusum(),
-        lc.Eta(),
-        lc.EtaE(),
-        lc.ExcessVariance(),
-        lc.InterPercentileRange(0.1),
-        lc.InterPercentileRange(0.25),
-        lc.Kurtosis(),
-        lc.LinearTrend(),
-        lc.MagnitudePercentageRatio(0.4, 0.05),
-        lc.MagnitudePercentageRatio(0.2, 0.05),
-        lc.MaximumSlope(),
-        lc.Mean(),
-        lc.MeanVariance(),
-        lc.Median(),
-        lc.MedianAbsoluteDeviation(),
-        lc.MedianBufferRangePercentage(0.1),
-        lc.MedianBufferRangePercentage(0.2),
-        lc.OtsuSplit(),
-        lc.PercentAmplitude(),
-        lc.PercentDifferenceMagnitudePercentile(0.05),
-        lc.PercentDifferenceMagnitudePercentile(0.1),
-        lc.QnScale(),
-        lc.ReducedChi2(),
-        lc.Roms(),
-        lc.Skew(),
-        lc.StandardDeviation(),
-        lc.StetsonK(),
-        lc.WeightedMean(),
-    )
-
-
-_FOURIER = [f"A{k}" for k in range(1, N_HARMONICS + 1)] + [
-    "R21",
-    "R31",
-    "phi21",
-    "phi31",
-    "chi2_reduction",
-    "lafler_kinman",
-]
-
-
-def _merge_duplicate_times(t, m, e):
-    """Inverse-variance mean of observations that share a time stamp."""
-    keep = np.r_[True, np.diff(t) > 0]
-    if keep.all():
-        return t, m, e
-    group = np.cumsum(keep) - 1
-    w = 1.0 / e**2
-    wsum = np.bincount(group, w)
-    return t[keep], np.bincount(group, w * m) / wsum, 1.0 / np.sqrt(wsum)
-
-
-def _fourier_shape(t, m, e, period, n_harmonics=N_HARMONICS):
-    """Fourier parameters of a weighted least-squares fit at ``period``.
-
-    ``m = a0 + sum_k A_k sin(2 pi k t / P + phi_k)``; one pass of 5-sigma
-    clipping (robust scale of the residuals) before the final fit. Harmonics
-    that the number of points cannot support (fewer than 3 points per fitted
-    parameter) are left out and their parameters are NaN.
-
-    Returns the values named in ``_FOURIER`` and one minus the weighted chi2
-    of the 1-harmonic fit over that of a constant (the GLS power). The fit at
-    ``2P`` uses the same number of harmonics, so it is not nested in the fit
-    at ``P`` (kept as measured in the results of 2026-12-01).
-    """
-    out = np.full(len(_FOURIER), np.nan)
-    k_max = min(n_harmonics, (len(t) // 3 - 1) // 2)
-    if k_max < 1 or not np.isfinite(period) or period <= 0:
-        return out, np.nan
-    x = 2 * np.pi * ((t - t[0]) / period % 1.0)
-    k = np.arange(1, k_max + 1)
-    design = np.column_stack(
-        [np.ones_like(x), np.cos(np.outer(x, k)), np.sin(np.outer(x, k))]
-    )
-    sw = 1.0 / e
-    good = np.ones(len(t), bool)
-    for _ in range(2):
-        coef, *_ = np.linalg.lstsq(
-            design[good] * sw[good, None], m[good] * sw[good], rcond=None
-        )
-        resid = (m - design @ coef) * sw
-        scale = 1.4826 * np.median(np.abs(resid[good] - np.median(resid[good])))
-        if not scale > 0:
-            break
-        new = np.abs(resid) < 5 * scale
-        if new.sum() < design.shape[1] + 2 or (new == good).all():
-            break
-        good = new
-    a, b = coef[1 : k_max + 1], coef[k_max + 1 :]
-    amp = np.hypot(a, b)
-    phi = np.arctan2(a, b)  # a cos + b sin = A sin(x + phi)
-    wg = sw[good] ** 2
-    mg = m[good]
-    chi2_0 = np.sum(wg * (mg - np.sum(wg * mg) / wg.sum()) ** 2)
-    chi2_fit = np.sum(wg * (mg - design[good] @ coef) ** 2)
-    out[:k_max] = amp
-    if amp[0] > 0:
-        if k_max >= 2:
-            out[4], out[6] = amp[1] / amp[0], (phi[1] - 2 * phi[0]) % (2 * np.pi)
-        if k_max >= 3:
-            out[5], out[7] = amp[2] / amp[0], (phi[2] - 3 * phi[0]) % (2 * np.pi)
-    out[8] = 1.0 - chi2_fit / chi2_0 if chi2_0 > 0 else np.nan
-    # Lafler-Kinman string length of the folded curve (wrapping around).
-    order = np.argsort(x, kind="stable")
-    mo = m[order]
-    var = mo.var(ddof=1)
-    out[9] = np.sum((np.roll(mo, -1) - mo) ** 2) / (2 * (len(mo) - 1) * var)
-    # GLS power at the period = chi2 reduction of the 1-harmonic fit.
-    d1 = design[:, [0, 1, k_max + 1]] * sw[:, None]
-    c1, *_ = np.linalg.lstsq(d1, m * sw, rcond=None)
-    w = sw**2
-    chi2_0_all = np.sum(w * (m - np.sum(w * m) / w.sum()) ** 2)
-    power = 1.0 - np.sum((m * sw - d1 @ c1) ** 2) / chi2_0_all
-    return out, power
-
-
-def peer_features(X):
-    """Per-star features of the classical peer.
-
-    Parameters
-    ----------
-    X : LightCurves
-        Stars with ``X.period`` filled (run :class:`~skdualnet.PhaseFolder`
-        first); ``X.period_power`` and ``X.period_flag`` are used when present
-        (a catalogue period has no power: the GLS power at that period is
-        computed instead).
-
-    Returns
-    -------
-    F : ndarray of shape (n_stars, n_features)
-        ``NaN`` where a feature could not be computed for a star.
-    names : list of str
-    """
-    ext = _extractor()
-    lc_names = list(ext.names)
-    names = (
-        ["log10_period", "ls_power", "period_alias_flag"]
-        + lc_names
-        + [f"fourier_P_{n}" for n in _FOURIER]
-        + [f"fourier_2P_{n}" for n in _FOURIER]
-        + ["fourier_log_chi2_ratio_P_over_2P"]
-    )
-    n = len(X)
-    F = np.full((n, len(names)), np.nan)
-    power_in = np.full(n, np.nan) if X.period_power is None else X.period_power
-    flag = np.zeros(n) if X.period_flag is None else X.period_flag
-    failures = {}
-    n_lc = len(lc_names)
-    for i, curve in enumerate(X.curves):
-        curve = np.asarray(curve, dtype=np.float64)
-        curve = curve[np.argsort(curve[:, 0], kind="stable")]
-        t, m, e = curve.T
-        period = float(X.period[i])
-        row = F[i]
-        row[0] = np.log10(period) if period > 0 else np.nan
-        row[2] = float(flag[i])
-        try:
-            tu, mu, eu = _merge_duplicate_times(t, m, e)
-            row[3 : 3 + n_lc] = ext(tu, mu, eu, fill_value=np.nan, sorted=True)
-        except Exception as exc:  # a failing star gets NaN
-            failures.setdefault("light-curve", []).append((X.star_name(i), exc))
-        j = 3 + n_lc
-        fits = []
-        for mult in (1, 2):
-            try:
-                values, power = _fourier_shape(t, m, e, mult * period)
-            except Exception as exc:
-                failures.setdefault(f"fourier {mult}P", []).append(
-                    (X.star_name(i), exc)
-                )
-                values, power = np.full(len(_FOURIER), np.nan), np.nan
-            row[j : j + len(_FOURIER)] = values
-            j += len(_FOURIER)
-            fits.append(values[8])
-            if mult == 1:
-                row[1] = power_in[i] if np.isfinite(power_in[i]) else power
-        # chi2 of the fit at P over that at 2P, as log10(chi2_P / chi2_2P)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            row[j] = np.log10((1 - fits[0]) / (1 - fits[1]))
-    F[~np.isfinite(F)] = np.nan
-    for what, bad in failures.items():
-        star, exc = bad[0]
-        warnings.warn(
-            f"peer_features: {what} features failed for {len(bad)} star(s) "
-            f"(NaN, imputed later), e.g. {star}: {exc}",
-            stacklevel=2,
-        )
-    return F, names
+#: The peer's per-star features: ``(F, names)`` with NaN where a feature
+#: could not be computed (imputed later with the training stars' median).
+peer_features = classical_feature_table
 
 
 def _make_classifiers(random_state):

@@ -5,6 +5,7 @@ autoencoder and a Gaussian-mixture estimation network trained jointly.
 """
 
 from ._catalogue import predict_catalogue, predict_table
+from ._classical import ClassicalFeatures
 from ._classifier import DualNetClassifier
 from ._features import LightCurveFeatures
 from ._front_end import make_front_end
@@ -25,6 +26,7 @@ from ._validation import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ClassicalFeatures",
     "DualNetClassifier",
     "FoldedCurves",
     "LightCurveFeatures",

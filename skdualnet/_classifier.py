@@ -28,6 +28,7 @@ from ._gru import flush_denormal
 from ._modules import DualNetModule, star_mean
 from ._parameters import Interval, StrOptions, check_estimator_params, check_params
 from ._progress import TrainingProgressBar, progress
+from ._trees import export_trees, predict_trees_proba
 from ._validation import NormalizedSequences, SegmentedCurves, check_light_curves
 
 __all__ = ["DualNetClassifier"]
@@ -256,6 +257,19 @@ default="sqrt_balanced"
         Sets ``offset_``: a star whose energy is above this percentile of the
         training stars' energies is novel (80 and 95 in the paper). See
         :meth:`set_novelty_threshold` for a target false-positive rate.
+    head : {"network", "boosting"}, default="network"
+        What gives the class probabilities. ``"network"`` is the paper's
+        estimation network. ``"boosting"`` (an option beyond the paper)
+        fits, after training, scikit-learn's
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier`
+        (300 iterations, learning rate 0.1, no early stopping, samples
+        weighted by ``class_weight``) on the training stars' latent vectors
+        :meth:`transform`, which hold the auxiliary inputs and so every
+        extra feature (for example :class:`~skdualnet.ClassicalFeatures`);
+        :meth:`predict_proba` and :meth:`predict` then come from its trees
+        (stored as arrays in ``head_trees_``, so model files stay free of
+        pickle). Training, the mixture, the novelty score and threshold are
+        the same for both heads. See the user guide's "Boosting head".
     optimizer : torch optimizer class, default=torch.optim.Adam
     lr : float, default=1e-2
         Peak learning rate, annealed to zero over ``max_epochs`` by a cosine
@@ -339,6 +353,10 @@ default="sqrt_balanced"
         :meth:`score_samples` of the training stars.
     offset_ : float
         Novelty threshold on :meth:`score_samples`: below it a star is novel.
+    head_trees_ : dict
+        With ``head="boosting"`` only: the fitted trees as arrays
+        (``skdualnet._trees.export_trees``) and ``classes``, the encoded
+        classes they were fitted on.
     n_aux_ : int
         Auxiliary inputs per segment (3 plus the number of extra features).
     history_ : skorch History
@@ -367,6 +385,7 @@ default="sqrt_balanced"
         "novelty_percentile": [Interval(numbers.Real, 0, 100, closed="neither")],
         "augment_noise": [Interval(numbers.Real, 0, None, closed="left")],
         "augment_drop": [Interval(numbers.Real, 0, 1, closed="left")],
+        "head": [StrOptions({"network", "boosting"})],
         "random_state": ["random_state"],
     }
 
@@ -380,6 +399,7 @@ default="sqrt_balanced"
         novelty_percentile=95.0,
         augment_noise=0.0,
         augment_drop=0.0,
+        head="network",
         random_state=None,
         optimizer=torch.optim.Adam,
         lr=1e-2,
@@ -412,6 +432,7 @@ default="sqrt_balanced"
         self.novelty_percentile = novelty_percentile
         self.augment_noise = augment_noise
         self.augment_drop = augment_drop
+        self.head = head
         self.random_state = random_state
 
     # ------------------------------------------------------------- skorch hooks
@@ -523,6 +544,9 @@ default="sqrt_balanced"
         validation stars' too: their inputs, not their labels);
         ``warm_start`` and :meth:`partial_fit` keep it."""
         self._epochs_at_start_ = len(self.history)
+        # Until on_train_end refits it, the network gives the probabilities
+        # (skorch's scoring callbacks ask for them during training).
+        self.__dict__.pop("head_trees_", None)
         module = self.module_
         if hasattr(module, "set_aux_statistics") and not getattr(
             module, "aux_statistics_set", False
@@ -546,8 +570,12 @@ default="sqrt_balanced"
         return super().fit_loop(X, y, epochs=epochs, **fit_params)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
-        """Fit the mixture and the novelty threshold on the training stars."""
-        self._fit_mixture(X)
+        """Fit the mixture and the novelty threshold on the training stars,
+        and the boosting head when ``head="boosting"``."""
+        latent = self._fit_mixture(X)
+        if self.head == "boosting":
+            # y arrives encoded (partial_fit encodes it for skorch's loop)
+            self._fit_head(latent, np.asarray(y, dtype=np.int64))
 
     def train_step(self, batch, **fit_params):
         """skorch's step, with denormal floats flushed (GRU backward is ~5x
@@ -751,6 +779,8 @@ default="sqrt_balanced"
             # One memory layout whatever the source (a fresh fit, a pickle, a
             # model file): solve_triangular rounds differently for other strides.
             chol = torch.as_tensor(self._cov_cholesky_).contiguous()
+        trees = getattr(self, "head_trees_", None) if proba else None
+        want_latent = latent or trees is not None
         parts = {"scores": [], "proba": [], "latent": []}
         # As skorch's predict_proba: identity unless the user sets one.
         nonlin = self._get_predict_nonlinearity()
@@ -763,20 +793,24 @@ default="sqrt_balanced"
             if scores:
                 energy = sample_energy(z.double(), weights, means, cholesky=chol)
                 parts["scores"].append(-star_mean(energy, star, n_stars).numpy())
-            if proba:
+            if proba and trees is None:
                 parts["proba"].append(to_numpy(nonlin(p)).astype(np.float64))
-            if latent:
+            if want_latent:
                 parts["latent"].append(star_mean(z, star, n_stars).double().numpy())
             bar.update(n_stars)
         bar.close()
         out = Bunch()
         if scores:
             out["scores"] = np.concatenate(parts["scores"])
-        if proba:
+        if want_latent:
+            Z = np.concatenate(parts["latent"])
+            if latent:
+                out["latent"] = Z
+        if proba and trees is not None:
+            out["proba"] = self._head_proba(trees, Z)
+        elif proba:
             p = np.concatenate(parts["proba"])
             out["proba"] = p / p.sum(axis=1, keepdims=True)
-        if latent:
-            out["latent"] = np.concatenate(parts["latent"])
         return out
 
     def transform(self, X):
@@ -990,12 +1024,13 @@ default="sqrt_balanced"
         """Mixture parameters on all training segments, then the training
         stars' scores (from the same pass: batch by batch, as
         :meth:`score_samples` computes them) and the threshold."""
-        batches, gammas = [], []
+        batches, gammas, latent = [], [], []
         total = len(X) if hasattr(X, "__len__") else None
         bar = progress(total=total, desc="scoring", verbose=self.verbose)
         for _, logits, z, _, star in self.forward_iter(X):
             batches.append((z.double(), star))
             gammas.append(torch.softmax(logits.double(), dim=1))
+            latent.append(star_mean(z, star, int(star[-1]) + 1).double().numpy())
             bar.update(int(star[-1]) + 1)
         bar.close()
         z, gamma = torch.cat([z for z, _ in batches]), torch.cat(gammas)
@@ -1016,6 +1051,38 @@ default="sqrt_balanced"
             ]
         )
         self.set_novelty_threshold()
+        return np.concatenate(latent)
+
+    def _fit_head(self, Z, encoded):
+        """Fit the boosting head on the training stars' latent vectors ``Z``."""
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        if len(np.unique(encoded)) < 2:
+            raise ValueError(
+                'head="boosting" needs training stars of at least 2 classes; '
+                f"these are all {self.classes_[encoded[0]]!r}"
+            )
+        weights = getattr(self, "class_weight_", None)
+        booster = HistGradientBoostingClassifier(
+            max_iter=300,
+            learning_rate=0.1,
+            early_stopping=False,
+            random_state=self._torch_seed_,
+        )
+        booster.fit(
+            Z, encoded, sample_weight=None if weights is None else weights[encoded]
+        )
+        trees = export_trees(booster)
+        trees["classes"] = booster.classes_.astype(np.int64)
+        self.head_trees_ = trees
+
+    def _head_proba(self, trees, Z):
+        """Class probabilities of the boosting head, in ``classes_`` order (0
+        for a class that had no training star)."""
+        proba = np.zeros((len(Z), len(self.classes_)))
+        if len(Z):
+            proba[:, trees["classes"]] = predict_trees_proba(trees, Z)
+        return proba
 
 
 DualNetClassifier.__doc__ = DualNetClassifier.__doc__.replace(

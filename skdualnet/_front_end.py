@@ -2,6 +2,7 @@
 
 from sklearn.pipeline import make_pipeline
 
+from ._classical import ClassicalFeatures
 from ._features import LightCurveFeatures
 from ._normalization import Normalizer
 from ._phase_folding import PhaseFolder
@@ -10,12 +11,13 @@ from ._segmentation import SequenceSegmenter
 __all__ = ["make_front_end"]
 
 
-def make_front_end(n_obs=200, *, features=True, min_obs=10):
+def make_front_end(n_obs=200, *, features=True, classical=False, min_obs=10):
     """The front end as a Pipeline: raw light curves to network-ready sequences.
 
     ``PhaseFolder() -> LightCurveFeatures() -> SequenceSegmenter(n_obs,
     min_obs=min_obs) -> Normalizer()``, without ``LightCurveFeatures`` when
-    ``features=False``. Its output is a :class:`~skdualnet.NormalizedSequences`.
+    ``features=False``, with ``ClassicalFeatures()`` after it when
+    ``classical=True``. Its output is a :class:`~skdualnet.NormalizedSequences`.
 
     This is the only place the front end is defined:
     :func:`~skdualnet.make_default_model` puts a
@@ -31,6 +33,10 @@ def make_front_end(n_obs=200, *, features=True, min_obs=10):
     features : bool, default=True
         Append the classical shape statistics of
         :class:`~skdualnet.LightCurveFeatures` to each star's auxiliary inputs.
+    classical : bool, default=False
+        Append the 62 features of :class:`~skdualnet.ClassicalFeatures` too
+        (needs ``pip install 'skdualnet[classical]'``); meant for
+        ``DualNetClassifier(head="boosting")``.
     min_obs : int, default=10
         Fewest observations a star may have (``SequenceSegmenter``'s
         ``min_obs``); a star with fewer raises ``ValueError`` naming it.
@@ -48,5 +54,7 @@ def make_front_end(n_obs=200, *, features=True, min_obs=10):
     steps = [PhaseFolder()]
     if features:
         steps.append(LightCurveFeatures())
+    if classical:
+        steps.append(ClassicalFeatures())
     steps += [SequenceSegmenter(n_obs=n_obs, min_obs=min_obs), Normalizer()]
     return make_pipeline(*steps)

@@ -25,7 +25,9 @@ DEFAULT_ESTIMATION = {
 }
 
 
-def make_default_model(n_obs=200, *, features=True, **classifier_params):
+def make_default_model(
+    n_obs=200, *, features=True, classical=False, **classifier_params
+):
     """The front end and classifier as a Pipeline, with skdualnet's defaults.
 
     :func:`~skdualnet.make_front_end` (``PhaseFolder() -> LightCurveFeatures()
@@ -43,6 +45,11 @@ def make_default_model(n_obs=200, *, features=True, **classifier_params):
         Observations per sequence.
     features : bool, default=True
         Include :class:`~skdualnet.LightCurveFeatures`.
+    classical : bool, default=False
+        Include :class:`~skdualnet.ClassicalFeatures` (the ``classical``
+        extra). ``make_default_model(classical=True, head="boosting")`` is the
+        boosting head on the classical features (user guide, "Boosting
+        head").
     **classifier_params
         :class:`~skdualnet.DualNetClassifier` parameters.
 
@@ -57,7 +64,7 @@ def make_default_model(n_obs=200, *, features=True, **classifier_params):
     >>> model[-1].max_epochs, len(model.steps)
     (5, 5)
     """
-    front = make_front_end(n_obs, features=features)
+    front = make_front_end(n_obs, features=features, classical=classical)
     classifier = DualNetClassifier(**{**DEFAULT_ESTIMATION, **classifier_params})
     return make_pipeline(*(step for _, step in front.steps), classifier)
 
