@@ -241,12 +241,17 @@ def _add_wilson(report):
     return report
 
 
-def _models(has_deep, best):
-    """(label, which, classification key or None, novelty key) per table row."""
+def _models(has_deep, best, head="network"):
+    """(label, which, classification key or None, novelty key) per table row.
+
+    The first row is skdualnet's own classifier: its estimation network, or
+    its boosting head with ``--deep-param head='boosting'``.
+    """
     rows = []
+    own = "boosting head" if head == "boosting" else "estimation network"
     if has_deep:
         rows += [
-            ("skdualnet estimation network (energy)", "deep", "estimation_network"),
+            (f"skdualnet {own} (energy)", "deep", "estimation_network"),
             ("skdualnet RF on embedding (energy)", "deep", "random_forest"),
         ]
     rows += [(f"{PEER_NAMES[k]} (max probability)", "peer", k) for k in CLASSIFIERS] + [
@@ -301,8 +306,14 @@ def _cell(summary, folds, key, pct=True, single=False):
     return out
 
 
+def _is_boosting(result):
+    """Whether skdualnet ran with ``--deep-param head='boosting'``."""
+    return result.get("deep_params", {}).get("head") == repr("boosting")
+
+
 def _table(result, summaries, folds, classes, single):
     has_deep = "skdualnet" in result
+    head = "boosting" if _is_boosting(result) else "network"
     best = result["peer"]["headline_classifiers"]
     best = best[0] if len(set(best)) == 1 else "per fold " + ", ".join(best)
     acc_head = "accuracy % [95 % Wilson]" if single else "accuracy %"
@@ -311,7 +322,7 @@ def _table(result, summaries, folds, classes, single):
         " | 80th pct P / R / F1 | 95th pct P / R / F1 |",
         "|---|---|---|---|---|---|",
     ]
-    for label, which, key, nov in _models(has_deep, best):
+    for label, which, key, nov in _models(has_deep, best, head):
         s, f = summaries[which], folds[which]
         cells = (
             [
@@ -334,7 +345,7 @@ def _table(result, summaries, folds, classes, single):
     lines += ["", f"{rec}, {'' if single else 'mean ± std over folds, '}test stars:"]
     cols = [
         (label.split(" (")[0], which, key)
-        for label, which, key, _ in _models(has_deep, best)
+        for label, which, key, _ in _models(has_deep, best, head)
         if key and key != "headline"
     ]
     support = folds["peer"][0]["random_forest"]["support"]

@@ -67,6 +67,8 @@ def _classifier_params(args):
         params["training"] = args.training
     if getattr(args, "device", None):
         params["device"] = args.device
+    if getattr(args, "head", None) == "boosting":
+        params.update(head="boosting", classical=True)
     return params
 
 
@@ -759,6 +761,14 @@ def _add_common(p, full_epochs, data=True, epochs=None):
     )
     p.add_argument("--embedding-size", type=int, default=None)
     p.add_argument("--training", choices=["joint", "sequential"], default=None)
+    p.add_argument(
+        "--head",
+        choices=["network", "boosting"],
+        default="network",
+        help="what gives the class probabilities: the paper's estimation "
+        "network (default), or gradient-boosted trees on the latent vector "
+        "with the ClassicalFeatures (needs pip install 'skdualnet[classical]')",
+    )
     p.add_argument("--device", default=None, help="torch device, e.g. cuda")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(

@@ -264,8 +264,9 @@ default="sqrt_balanced"
         :class:`~sklearn.ensemble.HistGradientBoostingClassifier`
         (300 iterations, learning rate 0.1, no early stopping, samples
         weighted by ``class_weight``) on the training stars' latent vectors
-        :meth:`transform`, which hold the auxiliary inputs and so every
-        extra feature (for example :class:`~skdualnet.ClassicalFeatures`);
+        :meth:`transform` (which hold the auxiliary inputs) next to their
+        ``X.head_features`` (for example from
+        :class:`~skdualnet.ClassicalFeatures`), which the network never sees;
         :meth:`predict_proba` and :meth:`predict` then come from its trees
         (stored as arrays in ``head_trees_``, so model files stay free of
         pickle). Training, the mixture, the novelty score and threshold are
@@ -357,6 +358,9 @@ default="sqrt_balanced"
         With ``head="boosting"`` only: the fitted trees as arrays
         (``skdualnet._trees.export_trees``) and ``classes``, the encoded
         classes they were fitted on.
+    n_head_features_ : int
+        With ``head="boosting"`` only: the number of ``X.head_features``
+        columns the head reads after the latent vector (0 if none).
     n_aux_ : int
         Auxiliary inputs per segment (3 plus the number of extra features).
     history_ : skorch History
@@ -575,6 +579,10 @@ default="sqrt_balanced"
         latent = self._fit_mixture(X)
         if self.head == "boosting":
             # y arrives encoded (partial_fit encodes it for skorch's loop)
+            H = X.head_features
+            self.n_head_features_ = 0 if H is None else H.shape[1]
+            if H is not None:
+                latent = np.hstack([latent, H])
             self._fit_head(latent, np.asarray(y, dtype=np.int64))
 
     def train_step(self, batch, **fit_params):
@@ -780,6 +788,9 @@ default="sqrt_balanced"
             # model file): solve_triangular rounds differently for other strides.
             chol = torch.as_tensor(self._cov_cholesky_).contiguous()
         trees = getattr(self, "head_trees_", None) if proba else None
+        if trees is not None:
+            X = self._prepare(X)
+            H = self._head_features(X)
         want_latent = latent or trees is not None
         parts = {"scores": [], "proba": [], "latent": []}
         # As skorch's predict_proba: identity unless the user sets one.
@@ -807,6 +818,7 @@ default="sqrt_balanced"
             if latent:
                 out["latent"] = Z
         if proba and trees is not None:
+            Z = Z if H is None else np.hstack([Z, H])
             out["proba"] = self._head_proba(trees, Z)
         elif proba:
             p = np.concatenate(parts["proba"])
@@ -1075,6 +1087,19 @@ default="sqrt_balanced"
         trees = export_trees(booster)
         trees["classes"] = booster.classes_.astype(np.int64)
         self.head_trees_ = trees
+
+    def _head_features(self, X):
+        """``X.head_features``, checked against what the head was fitted on."""
+        H = X.head_features
+        n = getattr(self, "n_head_features_", 0)
+        got = 0 if H is None else H.shape[1]
+        if got != n:
+            raise ValueError(
+                f"the boosting head was fitted with {n} head feature(s) per star "
+                f"(X.head_features) and these stars have {got}: predict with the "
+                "same front end as in fit (for example ClassicalFeatures)"
+            )
+        return H
 
     def _head_proba(self, trees, Z):
         """Class probabilities of the boosting head, in ``classes_`` order (0

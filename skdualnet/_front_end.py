@@ -34,9 +34,10 @@ def make_front_end(n_obs=200, *, features=True, classical=False, min_obs=10):
         Append the classical shape statistics of
         :class:`~skdualnet.LightCurveFeatures` to each star's auxiliary inputs.
     classical : bool, default=False
-        Append the 62 features of :class:`~skdualnet.ClassicalFeatures` too
-        (needs ``pip install 'skdualnet[classical]'``); meant for
-        ``DualNetClassifier(head="boosting")``.
+        Add :class:`~skdualnet.ClassicalFeatures` after them: 62 per-star
+        features in ``X.head_features``, which only
+        ``DualNetClassifier(head="boosting")`` reads (needs ``pip install
+        'skdualnet[classical]'``).
     min_obs : int, default=10
         Fewest observations a star may have (``SequenceSegmenter``'s
         ``min_obs``); a star with fewer raises ``ValueError`` naming it.

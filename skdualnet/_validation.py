@@ -61,8 +61,8 @@ class LightCurves:
     ============================ =================== ==========================
 
     Every type is a :class:`LightCurves` and keeps ``curves``, ``period``,
-    ``features``, ``ids`` and the period-search results ``period_flag`` and
-    ``period_power``.
+    ``features``, ``head_features``, ``ids`` and the period-search results
+    ``period_flag`` and ``period_power``.
 
     Parameters
     ----------
@@ -71,9 +71,13 @@ class LightCurves:
     period : ndarray of shape (n_stars,), default=None
         Period in days; ``NaN`` where unknown.
     features : ndarray of shape (n_stars, n_features), default=None
-        Optional per-star extra features.
+        Optional per-star extra features (the estimation network's input).
     ids : ndarray of shape (n_stars,), default=None
         Optional star identifiers, used in error messages and reports.
+    head_features : ndarray of shape (n_stars, n_head_features), default=None
+        Optional per-star features for the boosting head only
+        (``DualNetClassifier(head="boosting")``), never the network's input;
+        :class:`~skdualnet.ClassicalFeatures` writes them.
     period_flag, period_power : ndarray of shape (n_stars,), default=None
         Likely-alias flag and peak power of the period search
         (:class:`~skdualnet.PhaseFolder` sets them).
@@ -93,7 +97,14 @@ class LightCurves:
     #: Per-star fields that are ragged (lists of arrays) and those that are
     #: arrays whose first axis is the star axis; subclasses add their own.
     _RAGGED = ("curves",)
-    _DENSE = ("period", "features", "ids", "period_flag", "period_power")
+    _DENSE = (
+        "period",
+        "features",
+        "ids",
+        "period_flag",
+        "period_power",
+        "head_features",
+    )
     #: Fields a subclass cannot be built without.
     _REQUIRED = ()
     #: The front-end stage, from the type (kept for code that reads it).

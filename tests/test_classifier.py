@@ -704,3 +704,138 @@ def test_augmented_fit_is_repeatable_and_changes_the_model(normalized, augment):
     plain = DualNetClassifier(**params).fit(Xtr, ytr)
     np.testing.assert_array_equal(a.predict_proba(Xte), b.predict_proba(Xte))
     assert not np.array_equal(a.predict_proba(Xte), plain.predict_proba(Xte))
+
+
+# ------------------------------------------------------------- boosting head
+@pytest.fixture(scope="module")
+def boosting_pair(normalized):
+    """The same network fitted with either head (same seed, same data)."""
+    X, y, _, _ = normalized
+    network = DualNetClassifier(**TINY_NET).fit(X, y)
+    boosting = DualNetClassifier(**TINY_NET, head="boosting").fit(X, y)
+    return network, boosting
+
+
+def test_boosting_head_changes_only_the_probabilities(normalized, boosting_pair):
+    _, _, X_test, _ = normalized
+    network, boosting = boosting_pair
+    # the head is fitted after training: network, mixture and scores are shared
+    np.testing.assert_array_equal(boosting.transform(X_test), network.transform(X_test))
+    np.testing.assert_array_equal(
+        boosting.score_samples(X_test), network.score_samples(X_test)
+    )
+    assert boosting.offset_ == network.offset_
+    assert not hasattr(network, "head_trees_")
+    assert not np.array_equal(
+        boosting.predict_proba(X_test), network.predict_proba(X_test)
+    )
+
+
+def test_boosting_head_is_sklearn_boosting_on_the_training_latent(
+    normalized, boosting_pair
+):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y, X_test, _ = normalized
+    _, boosting = boosting_pair
+    encoded = np.searchsorted(boosting.classes_, y)
+    reference = HistGradientBoostingClassifier(
+        max_iter=300, learning_rate=0.1, early_stopping=False
+    ).fit(
+        boosting.transform(X),
+        encoded,
+        sample_weight=boosting.class_weight_[encoded],
+    )
+    Z_test = boosting.transform(X_test)
+    np.testing.assert_allclose(
+        boosting.predict_proba(X_test),
+        reference.predict_proba(Z_test),
+        rtol=0,
+        atol=1e-12,
+    )
+    out = boosting.predict_all(X_test)
+    np.testing.assert_array_equal(out.proba, boosting.predict_proba(X_test))
+    np.testing.assert_array_equal(
+        out.labels, boosting.classes_[reference.predict(Z_test)]
+    )
+
+
+def test_boosting_head_round_trips_through_a_model_file(
+    normalized, boosting_pair, tmp_path
+):
+    from skdualnet import load_model, save_model
+
+    _, _, X_test, _ = normalized
+    _, boosting = boosting_pair
+    save_model(boosting, tmp_path / "boosting.skdn")
+    loaded = load_model(tmp_path / "boosting.skdn")
+    assert loaded.head == "boosting"
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X_test), boosting.predict_proba(X_test)
+    )
+    np.testing.assert_array_equal(
+        loaded.score_samples(X_test), boosting.score_samples(X_test)
+    )
+
+
+def test_boosting_head_is_refitted_and_not_used_while_training(normalized):
+    X, y, _, _ = normalized
+    seen = []
+
+    def on_epoch_end(self, net, **kwargs):
+        seen.append(hasattr(self, "head_trees_"))
+
+    clf = DualNetClassifier(**{**TINY_NET, "max_epochs": 2}, head="boosting")
+    with mock.patch.object(DualNetClassifier, "on_epoch_end", on_epoch_end):
+        clf.fit(X, y)
+        first = clf.head_trees_["value"].copy()
+        clf.partial_fit(X, y)
+    assert seen == [False] * 4  # removed at every training start
+    # refitted at the end on the further-trained network's latent vectors
+    assert not np.array_equal(clf.head_trees_["value"], first)
+
+
+def test_boosting_head_needs_two_classes_among_the_training_stars(normalized):
+    X, y, _, _ = normalized
+    first = np.flatnonzero(y == y[0])
+    clf = DualNetClassifier(
+        **{**TINY_NET, "max_epochs": 1}, head="boosting", classes=np.unique(y)
+    )
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        clf.fit(X[first], y[first])
+
+
+def test_head_features_reach_the_head_only(normalized, boosting_pair):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y, X_test, _ = normalized
+    network, _ = boosting_pair
+    rng = np.random.default_rng(0)
+    H, H_test = rng.normal(size=(len(X), 2)), rng.normal(size=(len(X_test), 2))
+    H[:, 1] += np.searchsorted(network.classes_, y)  # informative for the head
+    clf = DualNetClassifier(**TINY_NET, head="boosting").fit(
+        X.replace(head_features=H), y
+    )
+    X_new = X_test.replace(head_features=H_test)
+    # the network never sees them: the same latent vectors and scores
+    np.testing.assert_array_equal(clf.transform(X_new), network.transform(X_test))
+    np.testing.assert_array_equal(
+        clf.score_samples(X_new), network.score_samples(X_test)
+    )
+    encoded = np.searchsorted(clf.classes_, y)
+    reference = HistGradientBoostingClassifier(
+        max_iter=300, learning_rate=0.1, early_stopping=False
+    ).fit(
+        np.hstack([network.transform(X), H]),
+        encoded,
+        sample_weight=clf.class_weight_[encoded],
+    )
+    np.testing.assert_allclose(
+        clf.predict_proba(X_new),
+        reference.predict_proba(np.hstack([network.transform(X_test), H_test])),
+        rtol=0,
+        atol=1e-12,
+    )
+    assert clf.n_head_features_ == 2
+    with pytest.raises(ValueError, match="fitted with 2 head feature.*have 0"):
+        clf.predict(X_test)

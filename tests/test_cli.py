@@ -635,3 +635,22 @@ def test_convert_quiet_prints_nothing(tmp_path, capsys):
     old = os.path.join(DATA, "model_format1_last.skdn")
     assert main(["convert", old, str(tmp_path / "new.skdn"), "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
+
+
+def test_fit_with_the_boosting_head_predicts_from_its_trees(asassn_folder, tmp_path):
+    pytest.importorskip("light_curve")
+    import csv
+
+    from skdualnet._persistence import load_model
+
+    model = tmp_path / "boosting.skdn"
+    argv = ["fit", str(asassn_folder), "--model", str(model), "--head", "boosting"]
+    assert main([*argv, *TINY]) == 0
+    pipe = load_model(model)
+    assert pipe[-1].head == "boosting" and "head_trees_" in vars(pipe[-1])
+    assert "classicalfeatures" in pipe.named_steps
+    out = tmp_path / "pred.csv"
+    assert _predict(asassn_folder, model, out, "--min-obs", "20") == 0
+    with open(out) as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 30

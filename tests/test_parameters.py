@@ -58,6 +58,11 @@ def test_bad_parameter_raises_one_kind_of_error(caller):
     assert f"The '{name}' parameter of {caller} must be" in str(info.value)
 
 
+def test_head_constraint():
+    with pytest.raises(InvalidParameterError, match="'head' parameter"):
+        DualNetClassifier(head="forest").fit(CURVES * 2, [0, 1])
+
+
 def test_class_weight_constraint_and_unknown_labels():
     with pytest.raises(InvalidParameterError, match="'class_weight' parameter"):
         DualNetClassifier(class_weight="equal").fit(CURVES * 2, [0, 1])
