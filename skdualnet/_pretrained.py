@@ -33,7 +33,12 @@ def pretrained(name="asas"):
     name : str, default="asas"
         Which model: ``"asas"`` is trained on the ASAS V-band light curves
         of the ACVS and Richards et al. (2012) sets, eight superclasses (see
-        the model card in the user guide).
+        the model card in the user guide). ``"asas_boosting"``, where
+        installed, is the same data and split with
+        ``make_default_model(classical=True, head="boosting")``: class
+        probabilities from gradient-boosted trees on the latent vector and
+        :class:`~skdualnet.ClassicalFeatures` (needs ``pip install
+        'skdualnet[classical]'``), novelty from the same kind of network.
 
     Returns
     -------

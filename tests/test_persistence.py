@@ -546,6 +546,32 @@ def test_pretrained_asas_model_predicts_on_simulated_stars():
     assert np.isfinite(model.score_samples(X)).all()
 
 
+ASAS_BOOSTING = ASAS.parent / "asas_boosting.skdn"
+
+
+@pytest.mark.skipif(
+    not ASAS_BOOSTING.exists(), reason="skdualnet/models/asas_boosting.skdn absent"
+)
+def test_pretrained_asas_boosting_model_predicts_from_its_trees():
+    pytest.importorskip("light_curve")
+    from skdualnet._trees import predict_trees_proba
+
+    model = skdualnet.pretrained("asas_boosting")
+    clf = model[-1]
+    assert clf.head == "boosting" and "classicalfeatures" in model.named_steps
+    X, _ = make_light_curves(
+        n_per_class=3, classes=["EB", "M", "RRAB"], n_obs=(300, 400), random_state=0
+    )
+    Xn = model[:-1].transform(X)
+    proba = model.predict_proba(X)
+    # the trees read the latent vector next to the 62 classical features
+    expected = predict_trees_proba(
+        clf.head_trees_, np.hstack([clf.transform(Xn), Xn.head_features])
+    )
+    np.testing.assert_array_equal(proba[:, clf.head_trees_["classes"]], expected)
+    assert np.isfinite(model.score_samples(X)).all()
+
+
 # --------------------------------------------------------------- resuming
 class _PowerCut(Callback):
     """Crash (not a clean stop) at the end of epoch ``at``."""
