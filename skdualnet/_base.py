@@ -3,9 +3,19 @@
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from ._parameters import check_estimator_params
-from ._validation import check_light_curves
+from ._validation import NormalizedSequences, SegmentedCurves, check_light_curves
 
-__all__ = ["LightCurveTransformer"]
+__all__ = ["LightCurveTransformer", "check_whole_curves"]
+
+
+def check_whole_curves(X, who):
+    """Refuse segmented input: ``who`` computes per-star statistics of the
+    whole curve, so it belongs before :class:`~skdualnet.SequenceSegmenter`."""
+    if isinstance(X, SegmentedCurves | NormalizedSequences):
+        raise ValueError(
+            f"{who} works on whole curves: put it before "
+            f"SequenceSegmenter (got {type(X).__name__})"
+        )
 
 
 class LightCurveTransformer(TransformerMixin, BaseEstimator):

@@ -16,11 +16,12 @@ Needs the optional ``light-curve`` package (``pip install
 import warnings
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
-from ._base import LightCurveTransformer
+from ._base import LightCurveTransformer, check_whole_curves
 from ._parameters import StrOptions
 from ._progress import VERBOSE_DOC, progress
-from ._validation import NormalizedSequences, SegmentedCurves, check_light_curves
+from ._validation import check_light_curves
 
 __all__ = ["ClassicalFeatures", "classical_feature_table"]
 
@@ -344,8 +345,6 @@ class ClassicalFeatures(LightCurveTransformer):
         return self._append(X, F)
 
     def _transform(self, X):
-        from sklearn.utils.validation import check_is_fitted
-
         check_is_fitted(self, "medians_")
         X = self._check(X)
         return self._append(X, classical_feature_table(X, verbose=self.verbose)[0])
@@ -353,11 +352,7 @@ class ClassicalFeatures(LightCurveTransformer):
     @staticmethod
     def _check(X):
         X = check_light_curves(X)
-        if isinstance(X, SegmentedCurves | NormalizedSequences):
-            raise ValueError(
-                "ClassicalFeatures works on whole curves: put it before "
-                f"SequenceSegmenter (got {type(X).__name__})"
-            )
+        check_whole_curves(X, "ClassicalFeatures")
         if X.period is None or not np.isfinite(X.period).any():
             raise ValueError(
                 f"{X.star_name(0)}: no period; put ClassicalFeatures after "

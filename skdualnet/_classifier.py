@@ -576,7 +576,7 @@ default="sqrt_balanced"
     def on_train_end(self, net, X=None, y=None, **kwargs):
         """Fit the mixture and the novelty threshold on the training stars,
         and the boosting head when ``head="boosting"``."""
-        latent = self._fit_mixture(X)
+        latent = self._fit_mixture(X, latent=self.head == "boosting")
         if self.head == "boosting":
             # y arrives encoded (partial_fit encodes it for skorch's loop)
             H = X.head_features
@@ -1032,17 +1032,20 @@ default="sqrt_balanced"
         out[present] = len(encoded) / (present.sum() * counts[present])
         return np.sqrt(out) if weight == "sqrt_balanced" else out
 
-    def _fit_mixture(self, X):
+    def _fit_mixture(self, X, latent=False):
         """Mixture parameters on all training segments, then the training
         stars' scores (from the same pass: batch by batch, as
-        :meth:`score_samples` computes them) and the threshold."""
-        batches, gammas, latent = [], [], []
+        :meth:`score_samples` computes them) and the threshold. With
+        ``latent``, returns the training stars' latent vectors from the same
+        pass (as :meth:`transform` computes them); otherwise None."""
+        batches, gammas, stars_z = [], [], []
         total = len(X) if hasattr(X, "__len__") else None
         bar = progress(total=total, desc="scoring", verbose=self.verbose)
         for _, logits, z, _, star in self.forward_iter(X):
             batches.append((z.double(), star))
             gammas.append(torch.softmax(logits.double(), dim=1))
-            latent.append(star_mean(z, star, int(star[-1]) + 1).double().numpy())
+            if latent:
+                stars_z.append(star_mean(z, star, int(star[-1]) + 1).double().numpy())
             bar.update(int(star[-1]) + 1)
         bar.close()
         z, gamma = torch.cat([z for z, _ in batches]), torch.cat(gammas)
@@ -1063,7 +1066,7 @@ default="sqrt_balanced"
             ]
         )
         self.set_novelty_threshold()
-        return np.concatenate(latent)
+        return np.concatenate(stars_z) if latent else None
 
     def _fit_head(self, Z, encoded):
         """Fit the boosting head on the training stars' latent vectors ``Z``."""

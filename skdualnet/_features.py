@@ -4,10 +4,9 @@ import numbers
 
 import numpy as np
 
-from ._base import LightCurveTransformer
+from ._base import LightCurveTransformer, check_whole_curves
 from ._parameters import Interval
 from ._progress import VERBOSE_DOC, progress
-from ._validation import NormalizedSequences, SegmentedCurves
 
 __all__ = ["FEATURE_NAMES", "LightCurveFeatures"]
 
@@ -186,11 +185,7 @@ class LightCurveFeatures(LightCurveTransformer):
         self.verbose = verbose
 
     def _transform(self, X):
-        if isinstance(X, SegmentedCurves | NormalizedSequences):
-            raise ValueError(
-                "LightCurveFeatures works on whole curves: put it before "
-                f"SequenceSegmenter (got {type(X).__name__})"
-            )
+        check_whole_curves(X, "LightCurveFeatures")
         rows = np.zeros((len(X), len(FEATURE_NAMES)))
         flag = X.period_flag
         power = X.period_power
