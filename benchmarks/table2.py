@@ -241,18 +241,30 @@ def _add_wilson(report):
     return report
 
 
-def _models(has_deep, best, head="network"):
+#: Row labels of skdualnet's ``novelty`` scores.
+NOVELTY_NAMES = {
+    "energy": "energy",
+    "max_proba": "max probability",
+    "combined": "combined energy + max probability",
+}
+
+
+def _models(has_deep, best, head="network", novelty="energy"):
     """(label, which, classification key or None, novelty key) per table row.
 
     The first row is skdualnet's own classifier: its estimation network, or
-    its boosting head with ``--deep-param head='boosting'``.
+    its boosting head with ``--deep-param head='boosting'``, with its novelty
+    score (``--deep-param novelty=...``); for a score other than the energy,
+    two rows without classification give the energy and the max probability
+    alone, from the same fit.
     """
     rows = []
     own = "boosting head" if head == "boosting" else "estimation network"
     if has_deep:
+        score = NOVELTY_NAMES[novelty]
         rows += [
-            (f"skdualnet {own} (energy)", "deep", "estimation_network"),
-            ("skdualnet RF on embedding (energy)", "deep", "random_forest"),
+            (f"skdualnet {own} ({score})", "deep", "estimation_network"),
+            (f"skdualnet RF on embedding ({score})", "deep", "random_forest"),
         ]
     rows += [(f"{PEER_NAMES[k]} (max probability)", "peer", k) for k in CLASSIFIERS] + [
         (f"peer headline: {best} (max probability)", "peer", "headline")
@@ -275,6 +287,14 @@ def _models(has_deep, best, head="network"):
         (label, which, key, "novelty." if which == "deep" else key + ".novelty.")
         for label, which, key in rows
     ]
+    if has_deep and novelty != "energy":
+        rows[2:2] = [
+            (f"skdualnet {own}: {NOVELTY_NAMES[part]} alone", "deep", None, nov)
+            for part, nov in (
+                ("energy", "novelty_energy."),
+                ("max_proba", "novelty_max_proba."),
+            )
+        ]
     rows.append(("peer IsolationForest", "peer", None, "isolation_forest.novelty."))
     return rows
 
@@ -311,9 +331,16 @@ def _is_boosting(result):
     return result.get("deep_params", {}).get("head") == repr("boosting")
 
 
+def _novelty(result):
+    """skdualnet's ``novelty`` score in this run (``--deep-param novelty=...``)."""
+    stored = result.get("deep_params", {}).get("novelty")
+    return "energy" if stored is None else _parse_param("novelty=" + stored)[1]
+
+
 def _table(result, summaries, folds, classes, single):
     has_deep = "skdualnet" in result
     head = "boosting" if _is_boosting(result) else "network"
+    novelty = _novelty(result)
     best = result["peer"]["headline_classifiers"]
     best = best[0] if len(set(best)) == 1 else "per fold " + ", ".join(best)
     acc_head = "accuracy % [95 % Wilson]" if single else "accuracy %"
@@ -322,7 +349,7 @@ def _table(result, summaries, folds, classes, single):
         " | 80th pct P / R / F1 | 95th pct P / R / F1 |",
         "|---|---|---|---|---|---|",
     ]
-    for label, which, key, nov in _models(has_deep, best, head):
+    for label, which, key, nov in _models(has_deep, best, head, novelty):
         s, f = summaries[which], folds[which]
         cells = (
             [
@@ -345,7 +372,7 @@ def _table(result, summaries, folds, classes, single):
     lines += ["", f"{rec}, {'' if single else 'mean ± std over folds, '}test stars:"]
     cols = [
         (label.split(" (")[0], which, key)
-        for label, which, key, _ in _models(has_deep, best, head)
+        for label, which, key, _ in _models(has_deep, best, head, novelty)
         if key and key != "headline"
     ]
     support = folds["peer"][0]["random_forest"]["support"]

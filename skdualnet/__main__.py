@@ -69,6 +69,8 @@ def _classifier_params(args):
         params["device"] = args.device
     if getattr(args, "head", None) == "boosting":
         params.update(head="boosting", classical=True)
+    if getattr(args, "novelty", None):
+        params["novelty"] = args.novelty
     return params
 
 
@@ -768,6 +770,15 @@ def _add_common(p, full_epochs, data=True, epochs=None):
         help="what gives the class probabilities: the paper's estimation "
         "network (default), or gradient-boosted trees on the latent vector "
         "with the ClassicalFeatures (needs pip install 'skdualnet[classical]')",
+    )
+    p.add_argument(
+        "--novelty",
+        choices=["energy", "max_proba", "combined"],
+        default=None,
+        help="the novelty score: the paper's mixture energy (default), the "
+        "highest class probability, or the mean of the two scores' ranks "
+        "among the training stars (with --head boosting, the best on the "
+        "ASAS novel stars; see the user guide)",
     )
     p.add_argument("--device", default=None, help="torch device, e.g. cuda")
     p.add_argument("--seed", type=int, default=0)

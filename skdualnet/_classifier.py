@@ -2,9 +2,11 @@
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 import torch
+from sklearn.model_selection import StratifiedKFold
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import Bunch, TransformerTags, check_random_state
 from sklearn.utils.multiclass import check_classification_targets
@@ -26,6 +28,7 @@ from ._front_end import make_front_end
 from ._gmm import gmm_parameters, sample_energy
 from ._gru import flush_denormal
 from ._modules import DualNetModule, star_mean
+from ._novelty import NOVELTY_SCORES, combined_score
 from ._parameters import Interval, StrOptions, check_estimator_params, check_params
 from ._progress import TrainingProgressBar, progress
 from ._trees import export_trees, predict_trees_proba
@@ -254,9 +257,25 @@ default="sqrt_balanced"
         ``"sqrt_balanced"`` 0.959 and 0.797 (see the user guide). On a
         training set with equal class counts all three give weights of 1.
     novelty_percentile : float, default=95.0
-        Sets ``offset_``: a star whose energy is above this percentile of the
-        training stars' energies is novel (80 and 95 in the paper). See
-        :meth:`set_novelty_threshold` for a target false-positive rate.
+        Sets ``offset_``: a star whose novelty score (:meth:`score_samples`)
+        is below that of this percentage of the training stars is novel (80
+        and 95 in the paper, on the energy). See :meth:`set_novelty_threshold`
+        for a target false-positive rate.
+    novelty : {"energy", "max_proba", "combined"}, default="energy"
+        The novelty score :meth:`score_samples` gives. ``"energy"`` is the
+        paper's: minus the mean segment energy of the fitted mixture.
+        ``"max_proba"`` (an option beyond the paper) is the star's highest
+        class probability (:meth:`predict_proba`). ``"combined"`` ranks both
+        against the training stars and averages the two ranks
+        (:func:`skdualnet._novelty.combined_score`): a star is typical if it
+        lies inside a class's latent cloud *and* the head is sure of its
+        class. The training stars' probabilities, the reference of the ranks
+        and of the threshold, are out-of-fold with ``head="boosting"`` (the
+        head refitted on five folds of the training stars, five more fits of
+        the trees) and in-sample with ``head="network"`` (optimistic, like
+        the training energies: pass held-out stars to
+        :meth:`set_novelty_threshold`). Set before ``fit``; a fitted model
+        keeps the score it was fitted with (``novelty_``).
     head : {"network", "boosting"}, default="network"
         What gives the class probabilities. ``"network"`` is the paper's
         estimation network. ``"boosting"`` (an option beyond the paper)
@@ -270,7 +289,8 @@ default="sqrt_balanced"
         :meth:`predict_proba` and :meth:`predict` then come from its trees
         (stored as arrays in ``head_trees_``, so model files stay free of
         pickle). Training, the mixture, the novelty score and threshold are
-        the same for both heads. See the user guide's "Boosting head".
+        the same for both heads (see ``novelty`` for a score from the
+        head's probabilities). See the user guide's "Boosting head".
     optimizer : torch optimizer class, default=torch.optim.Adam
     lr : float, default=1e-2
         Peak learning rate, annealed to zero over ``max_epochs`` by a cosine
@@ -350,8 +370,18 @@ default="sqrt_balanced"
         Mixture means.
     covariances_ : ndarray of shape (n_classes, n_latent, n_latent)
         Mixture covariances (``reg_covar`` added to the diagonal).
+    novelty_ : str
+        The ``novelty`` score this model was fitted with.
     training_scores_ : ndarray of shape (n_training_stars,)
-        :meth:`score_samples` of the training stars.
+        :meth:`score_samples` of the training stars (with out-of-fold
+        probabilities for the boosting head's ``"max_proba"`` and
+        ``"combined"``).
+    training_energy_scores_ : ndarray of shape (n_training_stars,)
+        Minus the mean segment energy of each training star, whatever
+        ``novelty`` is.
+    training_max_proba_ : ndarray of shape (n_training_stars,)
+        With ``novelty="max_proba"`` or ``"combined"`` only: the training
+        stars' highest class probability (out-of-fold for the boosting head).
     offset_ : float
         Novelty threshold on :meth:`score_samples`: below it a star is novel.
     head_trees_ : dict
@@ -390,6 +420,7 @@ default="sqrt_balanced"
         "augment_noise": [Interval(numbers.Real, 0, None, closed="left")],
         "augment_drop": [Interval(numbers.Real, 0, 1, closed="left")],
         "head": [StrOptions({"network", "boosting"})],
+        "novelty": [StrOptions(set(NOVELTY_SCORES))],
         "random_state": ["random_state"],
     }
 
@@ -404,6 +435,7 @@ default="sqrt_balanced"
         augment_noise=0.0,
         augment_drop=0.0,
         head="network",
+        novelty="energy",
         random_state=None,
         optimizer=torch.optim.Adam,
         lr=1e-2,
@@ -437,6 +469,7 @@ default="sqrt_balanced"
         self.augment_noise = augment_noise
         self.augment_drop = augment_drop
         self.head = head
+        self.novelty = novelty
         self.random_state = random_state
 
     # ------------------------------------------------------------- skorch hooks
@@ -574,16 +607,25 @@ default="sqrt_balanced"
         return super().fit_loop(X, y, epochs=epochs, **fit_params)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
-        """Fit the mixture and the novelty threshold on the training stars,
-        and the boosting head when ``head="boosting"``."""
-        latent = self._fit_mixture(X, latent=self.head == "boosting")
-        if self.head == "boosting":
-            # y arrives encoded (partial_fit encodes it for skorch's loop)
+        """Fit, on the training stars, the mixture, the boosting head when
+        ``head="boosting"``, and the novelty score's reference and threshold."""
+        self.novelty_ = self.novelty
+        boosting, by_proba = self.head == "boosting", self.novelty != "energy"
+        # y arrives encoded (partial_fit encodes it for skorch's loop)
+        encoded = np.asarray(y, dtype=np.int64)
+        latent, proba = self._fit_mixture(
+            X, latent=boosting, proba=by_proba and not boosting
+        )
+        if boosting:
             H = X.head_features
             self.n_head_features_ = 0 if H is None else H.shape[1]
             if H is not None:
                 latent = np.hstack([latent, H])
-            self._fit_head(latent, np.asarray(y, dtype=np.int64))
+            self._fit_head(latent, encoded)
+            if by_proba:
+                proba = self._out_of_fold_head_proba(latent, encoded)
+        self._set_training_scores(None if proba is None else proba.max(axis=1))
+        self.set_novelty_threshold()
 
     def train_step(self, batch, **fit_params):
         """skorch's step, with denormal floats flushed (GRU backward is ~5x
@@ -726,13 +768,17 @@ default="sqrt_balanced"
         return self._infer(X, scores=False)["proba"]
 
     def score_samples(self, X):
-        """Novelty score of each star: minus its mean segment energy.
+        """Novelty score of each star (the ``novelty`` parameter's).
 
+        With the default ``novelty="energy"``, minus the star's mean segment
+        energy (a log-likelihood under the fitted mixture, up to the averaging
+        over segments, as ``GaussianMixture.score_samples``); with
+        ``"max_proba"`` its highest class probability; with ``"combined"`` the
+        mean of the two scores' ranks among the training stars, in [0, 1].
         Higher means more typical of the training classes; lower means more
-        abnormal (the convention of :class:`sklearn.ensemble.IsolationForest`
-        and ``GaussianMixture.score_samples``, a log-likelihood up to the
-        averaging over segments). :meth:`predict_all` gives it together with
-        the probabilities in one pass over the network.
+        abnormal (the convention of :class:`sklearn.ensemble.IsolationForest`).
+        :meth:`predict_all` gives it together with the probabilities in one
+        pass over the network.
 
         Parameters
         ----------
@@ -762,7 +808,9 @@ default="sqrt_balanced"
         -------
         result : :class:`~sklearn.utils.Bunch`
             ``labels`` (n_stars,), ``proba`` (n_stars, n_classes),
-            ``scores`` (n_stars,), ``novel`` (n_stars,) bool, and ``latent``
+            ``scores`` (n_stars,), ``novel`` (n_stars,) bool, ``energy``
+            (n_stars,), minus the mean segment energy whatever ``novelty`` is
+            (the same as ``scores`` for the energy), and ``latent``
             (n_stars, n_latent) when asked for.
         """
         check_is_fitted(self, "offset_")
@@ -787,7 +835,11 @@ default="sqrt_balanced"
             # One memory layout whatever the source (a fresh fit, a pickle, a
             # model file): solve_triangular rounds differently for other strides.
             chol = torch.as_tensor(self._cov_cholesky_).contiguous()
-        trees = getattr(self, "head_trees_", None) if proba else None
+        # The score may need the probabilities too (models saved before
+        # ``novelty`` existed have no novelty_: the energy)
+        novelty = getattr(self, "novelty_", "energy") if scores else "energy"
+        want_proba = proba or novelty != "energy"
+        trees = getattr(self, "head_trees_", None) if want_proba else None
         if trees is not None:
             X = self._prepare(X)
             H = self._head_features(X)
@@ -804,25 +856,30 @@ default="sqrt_balanced"
             if scores:
                 energy = sample_energy(z.double(), weights, means, cholesky=chol)
                 parts["scores"].append(-star_mean(energy, star, n_stars).numpy())
-            if proba and trees is None:
+            if want_proba and trees is None:
                 parts["proba"].append(to_numpy(nonlin(p)).astype(np.float64))
             if want_latent:
                 parts["latent"].append(star_mean(z, star, n_stars).double().numpy())
             bar.update(n_stars)
         bar.close()
         out = Bunch()
-        if scores:
-            out["scores"] = np.concatenate(parts["scores"])
         if want_latent:
             Z = np.concatenate(parts["latent"])
             if latent:
                 out["latent"] = Z
-        if proba and trees is not None:
+        if want_proba and trees is not None:
             Z = Z if H is None else np.hstack([Z, H])
-            out["proba"] = self._head_proba(trees, Z)
-        elif proba:
-            p = np.concatenate(parts["proba"])
-            out["proba"] = p / p.sum(axis=1, keepdims=True)
+            P = self._head_proba(trees, Z)
+        elif want_proba:
+            P = np.concatenate(parts["proba"])
+            P = P / P.sum(axis=1, keepdims=True)
+        if proba:
+            out["proba"] = P
+        if scores:
+            out["energy"] = np.concatenate(parts["scores"])
+            out["scores"] = self._novelty_scores(
+                out["energy"], P.max(axis=1) if novelty != "energy" else None
+            )
         return out
 
     def transform(self, X):
@@ -901,15 +958,17 @@ default="sqrt_balanced"
         Parameters
         ----------
         percentile : float, default=None
-            Energy percentile of the reference stars above which a star is
-            novel (the paper's 80 or 95). Defaults to ``novelty_percentile``.
+            Percentage of the reference stars whose :meth:`score_samples` a
+            novel star's is below (the paper's 80 or 95, on the energy).
+            Defaults to ``novelty_percentile``.
         fpr : float, default=None
             Target false-positive rate on known-class stars, in (0, 1); the
             same as ``percentile = 100 * (1 - fpr)``. Give one of the two.
         X : LightCurves, default=None
             Reference stars of the known classes. The training stars are used
-            when omitted; held-out known stars give an honest false-positive
-            rate (training energies are optimistic).
+            when omitted (their ``training_scores_``); held-out known stars
+            give an honest false-positive rate (training energies, and the
+            network head's training probabilities, are optimistic).
 
         Returns
         -------
@@ -1032,13 +1091,14 @@ default="sqrt_balanced"
         out[present] = len(encoded) / (present.sum() * counts[present])
         return np.sqrt(out) if weight == "sqrt_balanced" else out
 
-    def _fit_mixture(self, X, latent=False):
+    def _fit_mixture(self, X, latent=False, proba=False):
         """Mixture parameters on all training segments, then the training
-        stars' scores (from the same pass: batch by batch, as
-        :meth:`score_samples` computes them) and the threshold. With
-        ``latent``, returns the training stars' latent vectors from the same
-        pass (as :meth:`transform` computes them); otherwise None."""
-        batches, gammas, stars_z = [], [], []
+        stars' energy scores (from the same pass: batch by batch, as
+        :meth:`score_samples` computes them). Returns the training stars'
+        latent vectors (as :meth:`transform` computes them) if ``latent`` and
+        the network's class probabilities (mean of the segments' memberships)
+        if ``proba``, from the same pass; None for those not asked for."""
+        batches, gammas, stars_z, stars_p = [], [], [], []
         total = len(X) if hasattr(X, "__len__") else None
         bar = progress(total=total, desc="scoring", verbose=self.verbose)
         for _, logits, z, _, star in self.forward_iter(X):
@@ -1046,6 +1106,8 @@ default="sqrt_balanced"
             gammas.append(torch.softmax(logits.double(), dim=1))
             if latent:
                 stars_z.append(star_mean(z, star, int(star[-1]) + 1).double().numpy())
+            if proba:
+                stars_p.append(star_mean(gammas[-1], star, int(star[-1]) + 1).numpy())
             bar.update(int(star[-1]) + 1)
         bar.close()
         z, gamma = torch.cat([z for z, _ in batches]), torch.cat(gammas)
@@ -1055,7 +1117,7 @@ default="sqrt_balanced"
         self.covariances_ = cov.numpy()
         self._cov_cholesky_ = np.ascontiguousarray(torch.linalg.cholesky(cov).numpy())
         chol = torch.as_tensor(self._cov_cholesky_).contiguous()
-        self.training_scores_ = np.concatenate(
+        self.training_energy_scores_ = np.concatenate(
             [
                 -star_mean(
                     sample_energy(z, weights, means, cholesky=chol),
@@ -1065,31 +1127,94 @@ default="sqrt_balanced"
                 for z, star in batches
             ]
         )
-        self.set_novelty_threshold()
-        return np.concatenate(stars_z) if latent else None
+        if proba:
+            P = np.concatenate(stars_p)
+            P = P / P.sum(axis=1, keepdims=True)
+        return (
+            np.concatenate(stars_z) if latent else None,
+            P if proba else None,
+        )
+
+    def _set_training_scores(self, max_proba):
+        """``training_scores_`` (and ``training_max_proba_``) from the training
+        stars' energy scores and, unless ``novelty_`` is the energy, their
+        highest class probabilities."""
+        self.__dict__.pop("training_max_proba_", None)
+        if self.novelty_ == "energy":
+            self.training_scores_ = self.training_energy_scores_
+            return
+        self.training_max_proba_ = max_proba
+        self.training_scores_ = self._novelty_scores(
+            self.training_energy_scores_, max_proba
+        )
+
+    def _novelty_scores(self, energy, max_proba):
+        """The ``novelty_`` score from the energy scores and the highest class
+        probabilities (unused for the energy)."""
+        novelty = getattr(self, "novelty_", "energy")
+        if novelty == "energy":
+            return energy
+        if novelty == "max_proba":
+            return max_proba
+        return combined_score(
+            energy, max_proba, self.training_energy_scores_, self.training_max_proba_
+        )
 
     def _fit_head(self, Z, encoded):
         """Fit the boosting head on the training stars' latent vectors ``Z``."""
-        from sklearn.ensemble import HistGradientBoostingClassifier
-
         if len(np.unique(encoded)) < 2:
             raise ValueError(
                 'head="boosting" needs training stars of at least 2 classes; '
                 f"these are all {self.classes_[encoded[0]]!r}"
             )
-        weights = getattr(self, "class_weight_", None)
-        booster = HistGradientBoostingClassifier(
+        booster = self._new_booster().fit(
+            Z, encoded, sample_weight=self._head_sample_weight(encoded)
+        )
+        trees = export_trees(booster)
+        trees["classes"] = booster.classes_.astype(np.int64)
+        self.head_trees_ = trees
+
+    def _new_booster(self):
+        """The boosting head's unfitted scikit-learn model (its one recipe)."""
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        return HistGradientBoostingClassifier(
             max_iter=300,
             learning_rate=0.1,
             early_stopping=False,
             random_state=self._torch_seed_,
         )
-        booster.fit(
-            Z, encoded, sample_weight=None if weights is None else weights[encoded]
-        )
-        trees = export_trees(booster)
-        trees["classes"] = booster.classes_.astype(np.int64)
-        self.head_trees_ = trees
+
+    def _head_sample_weight(self, encoded):
+        weights = getattr(self, "class_weight_", None)
+        return None if weights is None else weights[encoded]
+
+    def _out_of_fold_head_proba(self, Z, encoded):
+        """The training stars' boosting-head probabilities, each star's from
+        trees fitted without it: stratified 5-fold (fewer folds when no class
+        has 5 stars), seeded like the head. A star whose fold leaves one class
+        only, or a set too small for 2 folds, keeps the fitted head's
+        (in-sample) probabilities."""
+        proba = self._head_proba(self.head_trees_, Z)
+        n_splits = min(5, int(np.bincount(encoded).max()))
+        if n_splits < 2:
+            return proba
+        folds = StratifiedKFold(n_splits, shuffle=True, random_state=self._torch_seed_)
+        with warnings.catch_warnings():
+            # small classes are spread over as many folds as they have stars
+            warnings.filterwarnings("ignore", "The least populated class", UserWarning)
+            splits = list(folds.split(Z, encoded))
+        for rows, held in splits:
+            if len(np.unique(encoded[rows])) < 2:
+                continue
+            booster = self._new_booster().fit(
+                Z[rows],
+                encoded[rows],
+                sample_weight=self._head_sample_weight(encoded[rows]),
+            )
+            proba[held] = 0.0
+            proba[np.ix_(held, booster.classes_)] = booster.predict_proba(Z[held])
+        return proba
 
     def _head_features(self, X):
         """``X.head_features``, checked against what the head was fitted on."""

@@ -135,6 +135,18 @@ def evaluate_split(
     report["novelty"] = novelty_metrics(
         scores_known, scores_novel, clf.training_scores_
     )
+    if getattr(clf, "novelty_", "energy") != "energy":
+        # the two scores a combined one is made of, each with its reference
+        report["novelty_energy"] = novelty_metrics(
+            out["test"].energy,
+            out["novel"].energy if "novel" in out else np.zeros(0),
+            clf.training_energy_scores_,
+        )
+        report["novelty_max_proba"] = novelty_metrics(
+            out["test"].proba.max(axis=1),
+            out["novel"].proba.max(axis=1) if "novel" in out else np.zeros(0),
+            clf.training_max_proba_,
+        )
     if keep:
         report["_objects"] = {
             "model": model,

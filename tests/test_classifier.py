@@ -839,3 +839,113 @@ def test_head_features_reach_the_head_only(normalized, boosting_pair):
     assert clf.n_head_features_ == 2
     with pytest.raises(ValueError, match="fitted with 2 head feature.*have 0"):
         clf.predict(X_test)
+
+
+# ------------------------------------------------------------ novelty scores
+@pytest.fixture(scope="module")
+def combined_boosting(normalized):
+    """The boosting pair's network, scored by the combined novelty score."""
+    X, y, _, _ = normalized
+    return DualNetClassifier(**TINY_NET, head="boosting", novelty="combined").fit(X, y)
+
+
+def _rank(reference, values):
+    """Known answer of a training rank: count the training stars at or below."""
+    return np.array([(reference <= v).mean() for v in values])
+
+
+def test_combined_score_is_the_mean_of_the_two_training_ranks(
+    normalized, boosting_pair, combined_boosting
+):
+    _, _, X_test, _ = normalized
+    _, boosting = boosting_pair
+    clf = combined_boosting
+    # the same network, mixture and trees: only the score differs
+    energy = boosting.score_samples(X_test)
+    np.testing.assert_array_equal(
+        clf.predict_proba(X_test), boosting.predict_proba(X_test)
+    )
+    np.testing.assert_array_equal(
+        clf.training_energy_scores_, boosting.training_scores_
+    )
+    max_proba = clf.predict_proba(X_test).max(axis=1)
+    expected = 0.5 * (
+        _rank(clf.training_energy_scores_, energy)
+        + _rank(clf.training_max_proba_, max_proba)
+    )
+    np.testing.assert_allclose(clf.score_samples(X_test), expected, rtol=0, atol=1e-15)
+    out = clf.predict_all(X_test)
+    np.testing.assert_array_equal(out.scores, clf.score_samples(X_test))
+    np.testing.assert_array_equal(out.energy, energy)
+    np.testing.assert_array_equal(out.novel, out.scores < clf.offset_)
+    assert ((out.scores >= 0) & (out.scores <= 1)).all()
+
+
+def test_boosting_training_probabilities_are_out_of_fold(normalized, combined_boosting):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y, _, _ = normalized
+    clf = combined_boosting
+    encoded = np.searchsorted(clf.classes_, y)
+    Z = clf.transform(X)
+    expected = np.zeros(len(y))
+    folds = StratifiedKFold(5, shuffle=True, random_state=clf._torch_seed_)
+    for rows, held in folds.split(Z, encoded):
+        booster = HistGradientBoostingClassifier(
+            max_iter=300,
+            learning_rate=0.1,
+            early_stopping=False,
+            random_state=clf._torch_seed_,
+        ).fit(Z[rows], encoded[rows], sample_weight=clf.class_weight_[encoded[rows]])
+        expected[held] = booster.predict_proba(Z[held]).max(axis=1)
+    np.testing.assert_allclose(clf.training_max_proba_, expected, rtol=0, atol=1e-12)
+    # out of fold, so less sure than the fitted head on its own training stars
+    assert clf.training_max_proba_.mean() < clf.predict_proba(X).max(axis=1).mean()
+    # the threshold is the 95th percentile of the training stars' scores
+    assert clf.offset_ == np.percentile(clf.training_scores_, 5)
+    np.testing.assert_allclose(
+        clf.training_scores_,
+        0.5
+        * (
+            _rank(clf.training_energy_scores_, clf.training_energy_scores_)
+            + _rank(clf.training_max_proba_, clf.training_max_proba_)
+        ),
+        rtol=0,
+        atol=1e-15,
+    )
+
+
+def test_max_proba_novelty_of_the_network_head(normalized):
+    X, y, X_test, _ = normalized
+    clf = DualNetClassifier(**TINY_NET, novelty="max_proba").fit(X, y)
+    np.testing.assert_array_equal(
+        clf.score_samples(X_test), clf.predict_proba(X_test).max(axis=1)
+    )
+    # the network's in-sample probabilities, from the mixture's pass
+    np.testing.assert_allclose(
+        clf.training_max_proba_, clf.predict_proba(X).max(axis=1), rtol=0, atol=1e-6
+    )
+    np.testing.assert_array_equal(clf.training_scores_, clf.training_max_proba_)
+    assert clf.predict_novelty(X).mean() == pytest.approx(0.05, abs=0.03)
+
+
+def test_novelty_is_fixed_at_fit_and_round_trips(
+    normalized, combined_boosting, tmp_path
+):
+    from skdualnet import load_model, save_model
+
+    X, y, X_test, _ = normalized
+    clf = clone(combined_boosting).set_params(novelty="energy").fit(X, y)
+    assert clf.novelty_ == "energy" and not hasattr(clf, "training_max_proba_")
+    scores = clf.score_samples(X_test)
+    clf.set_params(novelty="combined")  # a parameter: no effect until refitted
+    np.testing.assert_array_equal(clf.score_samples(X_test), scores)
+    save_model(combined_boosting, tmp_path / "combined.skdn")
+    loaded = load_model(tmp_path / "combined.skdn")
+    assert loaded.novelty_ == "combined"
+    np.testing.assert_array_equal(
+        loaded.score_samples(X_test), combined_boosting.score_samples(X_test)
+    )
+    assert loaded.offset_ == combined_boosting.offset_
+    with pytest.raises(ValueError, match="novelty"):
+        DualNetClassifier(**TINY_NET, novelty="distance").fit(X, y)

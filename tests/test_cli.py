@@ -645,12 +645,16 @@ def test_fit_with_the_boosting_head_predicts_from_its_trees(asassn_folder, tmp_p
 
     model = tmp_path / "boosting.skdn"
     argv = ["fit", str(asassn_folder), "--model", str(model), "--head", "boosting"]
-    assert main([*argv, *TINY]) == 0
+    assert main([*argv, "--novelty", "combined", *TINY]) == 0
     pipe = load_model(model)
     assert pipe[-1].head == "boosting" and "head_trees_" in vars(pipe[-1])
+    assert pipe[-1].novelty_ == "combined"
     assert "classicalfeatures" in pipe.named_steps
     out = tmp_path / "pred.csv"
     assert _predict(asassn_folder, model, out, "--min-obs", "20") == 0
     with open(out) as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 30
+    # the combined score is a mean of two ranks among the training stars
+    scores = np.array([float(r["novelty_score"]) for r in rows])
+    assert ((scores >= 0) & (scores <= 1)).all()
