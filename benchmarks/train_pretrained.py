@@ -70,22 +70,20 @@ class HeldOutAccuracy(Callback):
         net.history.record("heldout_seconds", time.perf_counter() - t0)
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def add_split_arguments(parser):
+    """The options that define the stars and the split (shared with
+    ``refit_novelty.py``, which must reproduce a shipped model's split)."""
     parser.add_argument("data", help="folder, or folders joined by '+'")
     parser.add_argument("--max-per-class", type=int, default=800)
     parser.add_argument("--test-size", type=float, default=0.2)
-    parser.add_argument("--epochs", type=int, default=30)
-    parser.add_argument("--n-obs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", required=True, help="model file to write")
-    parser.add_argument("--name", default="asas")
-    add_deep_param_argument(parser)
-    args = parser.parse_args(argv)
-    command = "python benchmarks/train_pretrained.py " + shlex.join(
-        argv if argv is not None else sys.argv[1:]
-    )
-    t_start = time.perf_counter()
+
+
+def load_split(args):
+    """The stars, their periods and the split by star of a training run.
+
+    Returns ``X, y, train, test, novel, counts, data_name, period_seconds``.
+    """
     X, y, data_name = _load(SimpleNamespace(data=args.data, format="auto", band=None))
     keep = _cap_per_class(y, args.max_per_class, args.seed)
     X, y = X[keep], y[keep]
@@ -96,9 +94,25 @@ def main(argv=None):
     train, test = train_test_split(
         known, test_size=args.test_size, stratify=y[known], random_state=args.seed
     )
-
     X, period_seconds = with_periods(X)
     print(f"periods: {period_seconds:.0f} s", flush=True)
+    return X, y, train, test, novel, counts, data_name, period_seconds
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_split_arguments(parser)
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--n-obs", type=int, default=200)
+    parser.add_argument("--out", required=True, help="model file to write")
+    parser.add_argument("--name", default="asas")
+    add_deep_param_argument(parser)
+    args = parser.parse_args(argv)
+    command = "python benchmarks/train_pretrained.py " + shlex.join(
+        argv if argv is not None else sys.argv[1:]
+    )
+    t_start = time.perf_counter()
+    X, y, train, test, novel, counts, data_name, period_seconds = load_split(args)
 
     model = make_default_model(
         n_obs=args.n_obs,
