@@ -22,7 +22,6 @@ Usage (the shipped boosting model, with the combined score)::
 """
 
 import argparse
-import json
 import os
 import shlex
 import sys
@@ -33,7 +32,7 @@ import torch
 from machine import cpu_model
 from peer import evaluate_peer, peer_features
 from sklearn.metrics import accuracy_score, balanced_accuracy_score
-from train_pretrained import RESULTS, add_split_arguments, load_split
+from train_pretrained import add_split_arguments, load_split, write_record
 
 from skdualnet._persistence import load_model, save_model
 from skdualnet._report import novelty_metrics
@@ -132,13 +131,7 @@ def main(argv=None):
         "skdualnet": skdualnet,
         "peer": peer,
     }
-    os.makedirs(RESULTS, exist_ok=True)
-    base = os.path.join(RESULTS, f"pretrained_{args.name}")
-    with open(base + ".json", "w") as f:
-        json.dump(result, f, indent=1, default=float)
-    with open(base + ".md", "w") as f:
-        f.write(report(result) + "\n")
-    print(report(result))
+    write_record(args.name, result, report)
 
 
 def report(r):

@@ -196,13 +196,19 @@ def main(argv=None):
         "peer": peer,
         "epochs_vs_seconds": curve,
     }
+    write_record(args.name, result, model_card)
+
+
+def write_record(name, result, render):
+    """Write ``benchmarks/results/pretrained_<name>.json`` and its markdown,
+    ``render(result)``, and print the markdown."""
     os.makedirs(RESULTS, exist_ok=True)
-    base = os.path.join(RESULTS, f"pretrained_{args.name}")
+    base = os.path.join(RESULTS, f"pretrained_{name}")
     with open(base + ".json", "w") as f:
         json.dump(result, f, indent=1, default=float)
     with open(base + ".md", "w") as f:
-        f.write(model_card(result) + "\n")
-    print(model_card(result))
+        f.write(render(result) + "\n")
+    print(render(result))
 
 
 def model_card(r):
