@@ -50,6 +50,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from skdualnet import estimate_period
 from skdualnet.__main__ import detect_format, load_folder
+from skdualnet._novelty import NOVELTY_NAMES
 from skdualnet._protocol import evaluate_split, make_default_model, summarize
 from skdualnet.datasets import (
     RICHARDS_SUPERCLASS_MAP,
@@ -239,14 +240,6 @@ def _add_wilson(report):
             for i, c in enumerate(report["labels"])
         }
     return report
-
-
-#: Row labels of skdualnet's ``novelty`` scores.
-NOVELTY_NAMES = {
-    "energy": "energy",
-    "max_proba": "max probability",
-    "combined": "combined energy + max probability",
-}
 
 
 def _models(has_deep, best, head="network", novelty="energy"):

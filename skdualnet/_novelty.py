@@ -8,10 +8,15 @@ ranking each against the training stars' values and averages the ranks.
 
 import numpy as np
 
-__all__ = ["NOVELTY_SCORES", "combined_score", "training_rank"]
+__all__ = ["NOVELTY_NAMES", "NOVELTY_SCORES", "combined_score", "training_rank"]
 
-#: The values of ``DualNetClassifier(novelty=...)``.
-NOVELTY_SCORES = ("energy", "max_proba", "combined")
+#: The values of ``DualNetClassifier(novelty=...)`` and how reports name them.
+NOVELTY_NAMES = {
+    "energy": "energy",
+    "max_proba": "max probability",
+    "combined": "combined energy + max probability",
+}
+NOVELTY_SCORES = tuple(NOVELTY_NAMES)
 
 
 def training_rank(reference, values):

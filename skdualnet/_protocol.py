@@ -118,6 +118,10 @@ def evaluate_split(
         "n_train": int(len(train)),
         "n_test": int(len(test)),
         "fit_seconds": fit_seconds,
+        # what gave the probabilities and the novelty score (the
+        # "estimation_network" entry holds whichever head's)
+        "head": clf.head,
+        "novelty_score": getattr(clf, "novelty_", "energy"),
     }
     report["estimation_network"] = classification_report_dict(
         y[test], out["test"].labels, labels

@@ -9,6 +9,8 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+from ._novelty import NOVELTY_NAMES
+
 __all__ = ["classification_report_dict", "format_report", "novelty_metrics"]
 
 
@@ -82,28 +84,40 @@ def format_report(report):
     """Render the report dictionary as a plain-text Table-2 style table."""
     lines = []
     est, rf = report["estimation_network"], report.get("random_forest")
+    own = "boosting head" if report.get("head") == "boosting" else "estimation network"
     lines.append("Classification (test stars, split by star)")
     lines.append(f"  {'':28s} {'accuracy':>9s} {'balanced':>9s}")
     lines.append(
-        f"  {'estimation network':28s} {_pct(est['accuracy']):>9s} "
-        f"{_pct(est['balanced_accuracy']):>9s}"
+        f"  {own:28s} {_pct(est['accuracy']):>9s} {_pct(est['balanced_accuracy']):>9s}"
     )
     if rf is not None:
         lines.append(
             f"  {'random forest on embedding':28s} {_pct(rf['accuracy']):>9s} "
             f"{_pct(rf['balanced_accuracy']):>9s}"
         )
-    lines.append("  per class (estimation network / random forest), support:")
+    lines.append(f"  per class ({own} / random forest), support:")
     for c, acc in est["per_class_accuracy"].items():
         rf_acc = rf["per_class_accuracy"][c] if rf is not None else None
         lines.append(f"    {c:8s} {_pct(acc)} / {_pct(rf_acc)}   n={est['support'][c]}")
     nov = report.get("novelty")
     if nov is not None:
+        score = NOVELTY_NAMES.get(report.get("novelty_score", "energy"), "energy")
         lines.append(
-            f"Novelty ({nov['n_novel']} novel vs {nov['n_known']} known test stars)"
+            f"Novelty ({nov['n_novel']} novel vs {nov['n_known']} known test stars, "
+            f"score: {score})"
         )
         auroc = nov["auroc"]
         lines.append(f"  AUROC {auroc:.3f}" if auroc is not None else "  AUROC n/a")
+        parts = [
+            f"{name} alone {report[key]['auroc']:.3f}"
+            for key, name in (
+                ("novelty_energy", "energy"),
+                ("novelty_max_proba", "max probability"),
+            )
+            if report.get(key, {}).get("auroc") is not None
+        ]
+        if parts:
+            lines.append("  (" + ", ".join(parts) + ")")
         for key in sorted(k for k in nov if k.startswith("p") and k[1:].isdigit()):
             m = nov[key]
             lines.append(

@@ -269,7 +269,8 @@ def _check_report(out, stdout, title, n_per_class, n_novel):
             [100 * a for a in expected], abs=0.05
         )
         assert int(n) == support[c]
-    assert f"Novelty ({n_novel} novel vs {n_test} known test stars)" in printed
+    header = f"Novelty ({n_novel} novel vs {n_test} known test stars, score: energy)"
+    assert header in printed
     auroc = "n/a" if nov["auroc"] is None else f"{nov['auroc']:.3f}"
     assert f"  AUROC {auroc}\n" in printed
     for p in (80, 95):

@@ -60,3 +60,39 @@ def test_evaluate_split_without_novel_stars_keeps_empty_arrays(tiny_data):
     clf = objects["model"][-1]
     assert objects["Z_novel"].shape == (0, clf.means_.shape[1])
     assert objects["proba_novel"].shape == (0, len(clf.classes_))
+
+
+def test_a_combined_score_reports_its_two_parts(tiny_data):
+    from skdualnet._report import format_report
+
+    X, y = tiny_data
+    y = np.asarray(y)
+    novel = np.flatnonzero(y == "DSCT")
+    known = np.flatnonzero(y != "DSCT")
+    train, test = known[::2], known[1::2]
+    reports = {
+        novelty: evaluate_split(
+            make_default_model(n_obs=30, novelty=novelty, **TINY_NET),
+            X,
+            y,
+            train,
+            test,
+            novel,
+            random_forest=False,
+        )
+        for novelty in ("energy", "combined")
+    }
+    energy, combined = reports["energy"], reports["combined"]
+    # the same network: its energy alone is the energy model's score
+    assert combined["novelty_energy"] == energy["novelty"]
+    assert "novelty_energy" not in energy and energy["novelty_score"] == "energy"
+    assert combined["novelty_score"] == "combined" and combined["head"] == "network"
+    assert combined["novelty"]["auroc"] != combined["novelty_energy"]["auroc"]
+    text = format_report(combined)
+    assert "score: combined energy + max probability)" in text
+    assert (
+        f"(energy alone {energy['novelty']['auroc']:.3f}, max probability alone "
+        f"{combined['novelty_max_proba']['auroc']:.3f})"
+    ) in text
+    assert "estimation network" in text and "boosting head" not in text
+    assert "  boosting head " in format_report({**combined, "head": "boosting"})
