@@ -38,7 +38,9 @@ def pretrained(name="asas"):
         ``make_default_model(classical=True, head="boosting")``: class
         probabilities from gradient-boosted trees on the latent vector and
         :class:`~skdualnet.ClassicalFeatures` (needs ``pip install
-        'skdualnet[classical]'``), novelty from the same kind of network.
+        'skdualnet[classical]'``) and ``novelty="combined"``: its novelty
+        score is the mean of the energy's and the trees' max probability's
+        ranks among the training stars.
 
     Returns
     -------

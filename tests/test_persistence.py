@@ -554,6 +554,7 @@ ASAS_BOOSTING = ASAS.parent / "asas_boosting.skdn"
 )
 def test_pretrained_asas_boosting_model_predicts_from_its_trees():
     pytest.importorskip("light_curve")
+    from skdualnet._novelty import combined_score
     from skdualnet._trees import predict_trees_proba
 
     model = skdualnet.pretrained("asas_boosting")
@@ -569,7 +570,20 @@ def test_pretrained_asas_boosting_model_predicts_from_its_trees():
         clf.head_trees_, np.hstack([clf.transform(Xn), Xn.head_features])
     )
     np.testing.assert_array_equal(proba[:, clf.head_trees_["classes"]], expected)
-    assert np.isfinite(model.score_samples(X)).all()
+    # novelty: the mean of the energy's and the max probability's training ranks
+    assert clf.novelty_ == "combined"
+    out = clf.predict_all(Xn)
+    np.testing.assert_array_equal(
+        out.scores,
+        combined_score(
+            out.energy,
+            proba.max(axis=1),
+            clf.training_energy_scores_,
+            clf.training_max_proba_,
+        ),
+    )
+    assert clf.offset_ == np.percentile(clf.training_scores_, 5)
+    assert len(clf.training_max_proba_) == len(clf.training_energy_scores_) == 9167
 
 
 # --------------------------------------------------------------- resuming
