@@ -39,8 +39,9 @@ def training_rank(reference, values):
 
     Examples
     --------
-    >>> training_rank(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.5, 2.0, 9.0]))
-    array([0.  , 0.5 , 1.  ])
+    >>> reference = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> training_rank(reference, np.array([0.5, 2.0, 9.0])).tolist()
+    [0.0, 0.5, 1.0]
     """
     reference = np.sort(np.asarray(reference, dtype=np.float64))
     ranks = np.searchsorted(reference, np.asarray(values, dtype=np.float64), "right")
@@ -69,9 +70,11 @@ def combined_score(energy, max_proba, training_energy, training_max_proba):
 
     Examples
     --------
-    >>> combined_score(np.array([0.5, 4.0]), np.array([0.9, 0.2]),
-    ...                np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.4, 0.6, 0.8, 1.0]))
-    array([0.375, 0.5  ])
+    >>> energy, max_proba = np.array([0.5, 4.0]), np.array([0.9, 0.2])
+    >>> training_energy = np.array([1.0, 2.0, 3.0, 4.0])
+    >>> training_max_proba = np.array([0.4, 0.6, 0.8, 1.0])
+    >>> combined_score(energy, max_proba, training_energy, training_max_proba).tolist()
+    [0.375, 0.5]
     """
     return 0.5 * (
         training_rank(training_energy, energy)
