@@ -32,8 +32,10 @@ def pretrained(name="asas"):
     ----------
     name : str, default="asas"
         Which model: ``"asas"`` is trained on the ASAS V-band light curves
-        of the ACVS and Richards et al. (2012) sets, eight superclasses (see
-        the model card in the user guide). ``"asas_boosting"``, where
+        of the ACVS and Richards et al. (2012) sets, eight superclasses, with
+        ``novelty="combined"`` (the mean of the energy's and the network's
+        max probability's ranks among the training stars; see the model
+        card in the user guide). ``"asas_boosting"``, where
         installed, is the same data and split with
         ``make_default_model(classical=True, head="boosting")``: class
         probabilities from gradient-boosted trees on the latent vector and

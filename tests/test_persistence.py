@@ -530,6 +530,27 @@ def test_pretrained_unknown_name_lists_the_available_ones():
 ASAS = Path(skdualnet.__file__).parent / "models" / "asas.skdn"
 
 
+def _check_combined_novelty(clf, Xn, proba):
+    """A shipped model's score is the combined score of its own two parts."""
+    from skdualnet._novelty import combined_score
+
+    assert clf.novelty_ == "combined"
+    out = clf.predict_all(Xn)
+    np.testing.assert_array_equal(out.proba, proba)
+    np.testing.assert_array_equal(
+        out.scores,
+        combined_score(
+            out.energy,
+            proba.max(axis=1),
+            clf.training_energy_scores_,
+            clf.training_max_proba_,
+        ),
+    )
+    assert clf.offset_ == np.percentile(clf.training_scores_, 5)
+    # the reference of every one of the 9,167 training stars
+    assert len(clf.training_max_proba_) == len(clf.training_energy_scores_) == 9167
+
+
 @pytest.mark.skipif(
     not ASAS.exists(),
     reason="skdualnet/models/asas.skdn is not there yet (it is trained separately)",
@@ -544,6 +565,10 @@ def test_pretrained_asas_model_predicts_on_simulated_stars():
     assert proba.shape == (len(X), len(model.classes_))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
     assert np.isfinite(model.score_samples(X)).all()
+    # novelty: the energy's and the network's max probability's training ranks
+    clf = model[-1]
+    assert clf.head == "network"
+    _check_combined_novelty(clf, model[:-1].transform(X), proba)
 
 
 ASAS_BOOSTING = ASAS.parent / "asas_boosting.skdn"
@@ -554,7 +579,6 @@ ASAS_BOOSTING = ASAS.parent / "asas_boosting.skdn"
 )
 def test_pretrained_asas_boosting_model_predicts_from_its_trees():
     pytest.importorskip("light_curve")
-    from skdualnet._novelty import combined_score
     from skdualnet._trees import predict_trees_proba
 
     model = skdualnet.pretrained("asas_boosting")
@@ -571,19 +595,7 @@ def test_pretrained_asas_boosting_model_predicts_from_its_trees():
     )
     np.testing.assert_array_equal(proba[:, clf.head_trees_["classes"]], expected)
     # novelty: the mean of the energy's and the max probability's training ranks
-    assert clf.novelty_ == "combined"
-    out = clf.predict_all(Xn)
-    np.testing.assert_array_equal(
-        out.scores,
-        combined_score(
-            out.energy,
-            proba.max(axis=1),
-            clf.training_energy_scores_,
-            clf.training_max_proba_,
-        ),
-    )
-    assert clf.offset_ == np.percentile(clf.training_scores_, 5)
-    assert len(clf.training_max_proba_) == len(clf.training_energy_scores_) == 9167
+    _check_combined_novelty(clf, Xn, proba)
 
 
 # --------------------------------------------------------------- resuming
