@@ -6,7 +6,8 @@ It loads and caps the data, estimates the periods and splits the known stars
 exactly as ``benchmarks/table2.py`` does with ``--folds 1`` and the same
 ``--seed``, fits the peer's histogram gradient boosting on the training stars
 and writes, for the test stars, the confusion matrix and the quantiles of the
-estimated period of each (true, predicted) cell with at least one star.
+period of each (true, predicted) cell with at least one star (the data's
+period where it gives one, as for EROS, else the period search's).
 
 Writes ``<out>.json`` and ``<out>.md`` (with the command that produced them).
 
@@ -96,9 +97,8 @@ def main(argv=None):
             for c, row in zip(classes, cm)
         ),
         "",
-        "Estimated period (d) of the test stars in each cell, quantiles "
-        + " / ".join(f"{int(100 * q)}" for q in QUANTILES)
-        + " %:",
+        "Period (d; the data's, else estimated) of the test stars in each "
+        "cell, quantiles " + " / ".join(f"{int(100 * q)}" for q in QUANTILES) + " %:",
         "",
         "| true | predicted | n | period quantiles (d) |",
         "|---|---|---|---|",
