@@ -26,8 +26,7 @@ import time
 import numpy as np
 from peer import _make_classifiers, peer_features
 from sklearn.metrics import confusion_matrix
-from sklearn.model_selection import train_test_split
-from table2 import NOVEL, load_capped, with_periods
+from table2 import holdout_split, known_and_novel, load_capped, with_periods
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -50,10 +49,8 @@ def main(argv=None):
     X, y, name = load_capped(args)
     X, _ = with_periods(X)
     F, _ = peer_features(X)
-    known = np.flatnonzero(~np.isin(y, NOVEL))
-    tr, te = train_test_split(
-        known, test_size=args.test_size, stratify=y[known], random_state=args.seed
-    )
+    known, _ = known_and_novel(y)
+    tr, te = holdout_split(y, known, args.test_size, args.seed)
     model = _make_classifiers(args.seed)["hist_gradient_boosting"].fit(F[tr], y[tr])
     pred = model.predict(F[te])
     classes = list(model.classes_)

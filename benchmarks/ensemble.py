@@ -33,11 +33,11 @@ import time
 import numpy as np
 from machine import cpu_model
 from peer import evaluate_peer, peer_features
-from sklearn.model_selection import train_test_split
 from table2 import (
-    NOVEL,
     _add_wilson,
     add_deep_param_argument,
+    holdout_split,
+    known_and_novel,
     load_capped,
     with_periods,
 )
@@ -103,13 +103,10 @@ def main(argv=None):
     )
     t0 = time.perf_counter()
     X, y, name = load_capped(args)
-    novel_mask = np.isin(y, NOVEL)
-    known, novel = np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
+    known, novel = known_and_novel(y)
     X, _ = with_periods(X)
     F, _ = peer_features(X)
-    train, test = train_test_split(
-        known, test_size=args.test_size, stratify=y[known], random_state=args.seed
-    )
+    train, test = holdout_split(y, known, args.test_size, args.seed)
     print(f"{name}: {len(train)} training, {len(test)} test, {len(novel)} novel")
 
     peer = _add_wilson(evaluate_peer(F, y, train, test, novel, random_state=args.seed))

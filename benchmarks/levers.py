@@ -35,10 +35,16 @@ from machine import cpu_model
 from scipy.special import logsumexp
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import balanced_accuracy_score, roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
-from table2 import NOVEL, _cap_per_class, _load, _parse_param, with_periods
+from table2 import (
+    _cap_per_class,
+    _load,
+    _parse_param,
+    holdout_split,
+    known_and_novel,
+    with_periods,
+)
 
 from skdualnet import make_default_model
 
@@ -131,11 +137,8 @@ def main(argv=None):
     X, y, name = _load(SimpleNamespace(data=args.data, format="auto", band=None))
     keep = _cap_per_class(y, args.max_per_class, 0)
     X, y = X[keep], y[keep]
-    known = np.flatnonzero(~np.isin(y, NOVEL))
-    novel = np.flatnonzero(np.isin(y, NOVEL))
-    train, test = train_test_split(
-        known, test_size=args.test_size, stratify=y[known], random_state=0
-    )
+    known, novel = known_and_novel(y)
+    train, test = holdout_split(y, known, args.test_size, 0)
     X = with_periods(X)[0]
     params = {"max_epochs": args.epochs, "random_state": 0, **dict(args.param)}
     model = make_default_model(features=bool(args.features), **params)

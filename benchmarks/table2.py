@@ -215,6 +215,22 @@ def _cap_per_class(y, max_per_class, seed):
     return np.sort(np.concatenate(keep))
 
 
+def known_and_novel(y):
+    """``(known, novel)``: indices of the known-class stars and of the novel
+    ones (label in ``NOVEL``), which are never trained on."""
+    novel_mask = np.isin(y, NOVEL)
+    return np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
+
+
+def holdout_split(y, known, test_size, seed):
+    """``(train, test)``: the stratified hold-out split by star of
+    ``--folds 1``, indices drawn from ``known``. The other benchmark scripts
+    call it too, so that ``--seed`` gives the same split in all of them."""
+    return train_test_split(
+        known, test_size=test_size, stratify=y[known], random_state=seed
+    )
+
+
 def load_capped(args):
     """:func:`_load`, then at most ``args.max_per_class`` known stars per
     class (seeded by ``args.seed``; the name gains ``_max<N>``)."""
@@ -436,8 +452,7 @@ def main(argv=None):
         + ", ".join(f"{c} {n}" for c, n in zip(*np.unique(y, return_counts=True))),
         flush=True,
     )
-    novel_mask = np.isin(y, NOVEL)
-    known, novel = np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
+    known, novel = known_and_novel(y)
 
     X, period_seconds = with_periods(X)
     print(f"period search: {period_seconds:.1f} s", flush=True)
@@ -481,12 +496,7 @@ def main(argv=None):
         params["callbacks"] = [("keep_best", best)]
         params.setdefault("train_split", ValidSplit(0.2, stratified=True))
     if args.folds == 1:
-        tr, te = train_test_split(
-            known,
-            test_size=args.test_size,
-            stratify=y[known],
-            random_state=args.seed,
-        )
+        tr, te = holdout_split(y, known, args.test_size, args.seed)
         splits = [(tr, te)]
         how = f"one stratified hold-out split by star ({len(te)} test stars)"
     else:

@@ -33,13 +33,13 @@ from machine import cpu_model
 from peer import evaluate_peer, peer_features, wilson_interval
 from sklearn.base import clone
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.model_selection import train_test_split
 from skorch.callbacks import Callback
 from table2 import (
-    NOVEL,
     _cap_per_class,
     _load,
     add_deep_param_argument,
+    holdout_split,
+    known_and_novel,
     with_periods,
 )
 
@@ -89,11 +89,8 @@ def load_split(args):
     X, y = X[keep], y[keep]
     counts = {str(c): int(n) for c, n in zip(*np.unique(y, return_counts=True))}
     print(f"{data_name}: {len(y)} stars kept: {counts}", flush=True)
-    novel_mask = np.isin(y, NOVEL)
-    known, novel = np.flatnonzero(~novel_mask), np.flatnonzero(novel_mask)
-    train, test = train_test_split(
-        known, test_size=args.test_size, stratify=y[known], random_state=args.seed
-    )
+    known, novel = known_and_novel(y)
+    train, test = holdout_split(y, known, args.test_size, args.seed)
     X, period_seconds = with_periods(X)
     print(f"periods: {period_seconds:.0f} s", flush=True)
     return X, y, train, test, novel, counts, data_name, period_seconds
