@@ -206,7 +206,10 @@ def evaluate_peer(
         ``isolation_forest`` with ``novelty``; ``inner_cv_balanced_accuracy``
         and ``best``; ``fit_seconds``. With ``keep_proba``, ``_proba`` holds
         the headline classifier's class probabilities of the ``test`` and
-        ``novel`` stars and its out-of-fold ones of the ``train`` stars.
+        ``novel`` stars and its out-of-fold ones of the ``train`` stars, and
+        ``_stars`` per classifier key the predicted classes and max-probability
+        scores of the ``test`` and ``novel`` stars (``test_predicted``,
+        ``test_score``, ``novel_predicted``, ``novel_score``).
     """
     y = np.asarray(y)
     t0 = time.perf_counter()
@@ -242,6 +245,15 @@ def evaluate_peer(
             "train": peer["training_proba"][best],
             "test": known["proba"][best],
             "novel": new["proba"][best],
+        }
+        report["_stars"] = {
+            key: {
+                "test_predicted": known["predict"][key],
+                "test_score": known["max_proba"][key],
+                "novel_predicted": new["predict"][key],
+                "novel_score": new["max_proba"][key],
+            }
+            for key in CLASSIFIERS
         }
     return report
 

@@ -38,6 +38,7 @@ import time
 import warnings
 
 import numpy as np
+from paired import TABLE_HEAD, format_paired, paired_bootstrap, write_stars
 from peer import (
     CLASSIFIERS,
     evaluate_combination,
@@ -504,6 +505,7 @@ def main(argv=None):
         splits = [(known[a], known[b]) for a, b in cv.split(known, y[known])]
         how = f"{args.folds}-fold CV split by star (mean ± std over folds)"
     deep, peer, combo = [], [], []
+    stars = {}  # per-star predictions and scores of a single split
     for k, (tr, te) in enumerate(splits):
         t1 = time.perf_counter()
         msg = f"fold {k + 1}/{len(splits)}:"
@@ -523,6 +525,15 @@ def main(argv=None):
                 )
             )
             objects = deep[-1].pop("_objects")
+            classes_ = objects["model"][-1].classes_
+            stars["skdualnet"] = {
+                "test_predicted": classes_[objects["proba_test"].argmax(1)],
+                "test_score": objects["scores_known"],
+                "novel_predicted": classes_[objects["proba_novel"].argmax(1)]
+                if len(novel)
+                else np.zeros(0, dtype=object),
+                "novel_score": objects["scores_novel"],
+            }
             msg += (
                 f" deep {deep[-1]['estimation_network']['accuracy']:.3f}"
                 f" / RF on z {deep[-1]['random_forest']['accuracy']:.3f} /"
@@ -536,6 +547,7 @@ def main(argv=None):
         )
         p = peer[-1]
         peer_proba = p.pop("_proba")
+        stars.update(p.pop("_stars"))
         if not args.no_deep:
             combo.append(
                 _add_wilson(
@@ -597,6 +609,25 @@ def main(argv=None):
         "summary": summaries["peer"],
         "folds": peer,
     }
+    if deep and args.folds == 1:
+        a = stars["skdualnet"]
+        result["paired"] = {
+            "note": "skdualnet minus the peer's classifier on the same stars; "
+            "stratified bootstrap (benchmarks/paired.py)",
+            **{
+                key: paired_bootstrap(
+                    y[te],
+                    a["test_predicted"],
+                    stars[key]["test_predicted"],
+                    a["test_score"],
+                    stars[key]["test_score"],
+                    a["novel_score"],
+                    stars[key]["novel_score"],
+                    random_state=args.seed,
+                )
+                for key in CLASSIFIERS
+            },
+        }
     result["seconds"] = time.perf_counter() - t0
 
     classes = [(c, int((y[known] == c).sum())) for c in np.unique(y[known])]
@@ -633,6 +664,25 @@ def main(argv=None):
             if deep
             else []
         ),
+        *(
+            [
+                "Paired differences on the same stars, skdualnet's own "
+                "classifier and novelty score minus the peer's (stratified "
+                f"bootstrap, {result['paired'][CLASSIFIERS[0]]['n_boot']:,} "
+                "resamples of the test stars within each class and of the "
+                "novel stars; 95 % percentile interval; in brackets after it, "
+                "the share of resamples in which skdualnet is not ahead):",
+                "",
+                *TABLE_HEAD,
+                *(
+                    format_paired(result["paired"][key], PEER_NAMES[key])
+                    for key in CLASSIFIERS
+                ),
+                "",
+            ]
+            if "paired" in result
+            else []
+        ),
         f"Period search {period_seconds:.0f} s; total time {result['seconds']:.0f} s.",
     ]
     text = "\n".join(lines)
@@ -648,6 +698,23 @@ def main(argv=None):
     with open(out + ".md", "w") as f:
         f.write(text + "\n")
     print(f"wrote {out}.json and {out}.md")
+    if args.folds == 1:
+        sets = ["test"] * len(te) + ["novel"] * len(novel)
+        idx = np.r_[te, novel]
+        write_stars(
+            out + "_stars.csv",
+            [str(i) if X.ids is None else str(X.ids[i]) for i in idx],
+            sets,
+            y[idx],
+            {
+                name: (
+                    np.r_[m["test_predicted"], m["novel_predicted"]],
+                    np.r_[m["test_score"], m["novel_score"]],
+                )
+                for name, m in stars.items()
+            },
+        )
+        print(f"wrote {out}_stars.csv (per-star predictions and novelty scores)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,109 @@
+"""Known-answer tests of the benchmarks' paired comparison (benchmarks/paired.py)."""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "paired.py"
+_spec = importlib.util.spec_from_file_location("paired", _PATH)
+paired = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(paired)
+
+
+def _stars(n_per_class=(30, 10), n_novel=8, seed=0):
+    rng = np.random.default_rng(seed)
+    y = np.repeat(["A", "B"], n_per_class)
+    known = rng.normal(size=len(y))
+    novel = rng.normal(-1.0, 1.0, size=n_novel)
+    return y, known, novel
+
+
+def test_identical_models_differ_by_exactly_zero():
+    y, known, novel = _stars()
+    pred = np.where(np.arange(len(y)) % 3 == 0, "B", y)
+    out = paired.paired_bootstrap(y, pred, pred, known, known, novel, novel)
+    for metric in paired.METRICS:
+        assert out[metric]["difference"] == 0.0
+        assert out[metric]["ci95"] == [0.0, 0.0]
+        assert out[metric]["share_a_not_ahead"] == 1.0
+
+
+def test_known_answers_of_accuracy_and_balanced_accuracy():
+    # 30 A and 10 B; model A right on every star, model B right on all A and
+    # on none of B: accuracy 1 vs 0.75, balanced 1 vs 0.5, on every resample
+    # (resampling keeps the class counts).
+    y, known, novel = _stars()
+    wrong_b = np.where(y == "B", "A", y)
+    out = paired.paired_bootstrap(y, y, wrong_b, known, known, novel, novel)
+    assert out["accuracy"]["a"] == 1.0 and out["accuracy"]["b"] == 0.75
+    assert out["accuracy"]["ci95"] == pytest.approx([0.25, 0.25])
+    assert out["balanced_accuracy"]["difference"] == pytest.approx(0.5)
+    assert out["balanced_accuracy"]["ci95"] == pytest.approx([0.5, 0.5])
+    assert out["balanced_accuracy"]["share_a_not_ahead"] == 0.0
+
+
+def test_auroc_point_values_and_a_separating_score_is_ahead():
+    # A scores every novel star below every known one (AUROC 1); B's scores
+    # are unrelated to novelty.
+    y, known, novel = _stars(n_novel=20)
+    rng = np.random.default_rng(1)
+    known_a, novel_a = np.abs(known) + 10, -np.abs(novel)
+    known_b, novel_b = rng.normal(size=len(y)), rng.normal(size=len(novel))
+    out = paired.paired_bootstrap(y, y, y, known_a, known_b, novel_a, novel_b)
+    assert out["auroc"]["a"] == 1.0
+    truth = np.r_[np.zeros(len(y)), np.ones(len(novel))]
+    from sklearn.metrics import roc_auc_score
+
+    assert out["auroc"]["b"] == pytest.approx(
+        roc_auc_score(truth, -np.r_[known_b, novel_b])
+    )
+    lo, hi = out["auroc"]["ci95"]
+    assert 0 < lo <= out["auroc"]["difference"] <= hi
+    assert out["auroc"]["share_a_not_ahead"] == 0.0
+
+
+def test_interval_covers_zero_for_two_equally_good_independent_models():
+    # Two models each right on 80 % of stars, errors independent: the true
+    # difference is 0, so the 95 % interval should contain it.
+    rng = np.random.default_rng(3)
+    y = np.repeat(["A", "B", "C"], 100)
+    pred = [np.where(rng.random(len(y)) < 0.8, y, "X") for _ in range(2)]
+    scores = np.zeros(len(y))
+    out = paired.paired_bootstrap(y, *pred, scores, scores, [], [])
+    lo, hi = out["accuracy"]["ci95"]
+    assert lo < 0 < hi
+    assert 0.05 < out["accuracy"]["share_a_not_ahead"] < 0.95
+    assert "auroc" not in out and out["n_novel"] == 0
+
+
+def test_mismatched_lengths_raise():
+    y, known, novel = _stars()
+    with pytest.raises(ValueError, match="pred_b"):
+        paired.paired_bootstrap(y, y, y[:-1], known, known, novel, novel)
+    with pytest.raises(ValueError, match="novel"):
+        paired.paired_bootstrap(y, y, y, known, known, novel, novel[:-1])
+
+
+def test_per_star_file_round_trip(tmp_path):
+    y, known, novel = _stars()
+    wrong_b = np.where(y == "B", "A", y)
+    path = tmp_path / "x_stars.csv"
+    ids = [f"s{i}" for i in range(len(y) + len(novel))]
+    sets = ["test"] * len(y) + ["novel"] * len(novel)
+    truth = np.r_[y, ["novel"] * len(novel)]
+    paired.write_stars(
+        path,
+        ids,
+        sets,
+        truth,
+        {
+            "a": (np.r_[y, ["A"] * len(novel)], np.r_[known, novel]),
+            "b": (np.r_[wrong_b, ["A"] * len(novel)], np.r_[known, novel]),
+        },
+    )
+    rows, names = paired.read_stars(path)
+    assert names == ["a", "b"] and len(rows) == len(ids)
+    direct = paired.paired_bootstrap(y, y, wrong_b, known, known, novel, novel)
+    assert paired.paired_from_stars(path, "a", "b") == direct
