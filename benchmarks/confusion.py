@@ -26,20 +26,20 @@ import time
 import numpy as np
 from peer import _make_classifiers, peer_features
 from sklearn.metrics import confusion_matrix
-from table2 import holdout_split, known_and_novel, load_capped, with_periods
+from table2 import (
+    add_data_arguments,
+    holdout_split,
+    known_and_novel,
+    load_capped,
+    with_periods,
+)
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data")
-    parser.add_argument("--format", default="auto")
-    parser.add_argument("--band", default=None)
-    parser.add_argument("--test-size", type=float, default=0.25)
-    parser.add_argument("--max-per-class", type=int, default=None)
-    parser.add_argument("--n-per-class", type=int, default=100)
-    parser.add_argument("--seed", type=int, default=0)
+    add_data_arguments(parser)
     parser.add_argument("--out", required=True, help="output path without suffix")
     args = parser.parse_args(argv)
     command = shlex.join(

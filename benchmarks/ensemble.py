@@ -35,6 +35,7 @@ from machine import cpu_model
 from peer import evaluate_peer, peer_features
 from table2 import (
     _add_wilson,
+    add_data_arguments,
     add_deep_param_argument,
     holdout_split,
     known_and_novel,
@@ -81,19 +82,11 @@ def _line(report):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "data", help="data folder, 'simulator', or folders joined by '+'"
-    )
-    parser.add_argument("--format", default="auto")
-    parser.add_argument("--band", default=None)
-    parser.add_argument("--test-size", type=float, default=0.25)
+    add_data_arguments(parser)
     parser.add_argument("--n-obs", type=int, default=200)
     parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--max-per-class", type=int, default=None)
-    parser.add_argument("--n-per-class", type=int, default=100, help="simulator")
     parser.add_argument("--members", type=int, default=5)
     add_deep_param_argument(parser)
-    parser.add_argument("--seed", type=int, default=0, help="the split's seed")
     parser.add_argument("--out", required=True, help="output path without suffix")
     args = parser.parse_args(argv)
     if args.members < 1:

@@ -138,6 +138,45 @@ def add_deep_param_argument(parser):
     )
 
 
+def add_data_arguments(parser):
+    """The options that choose the stars and the split by star, read by
+    :func:`load_capped` and :func:`holdout_split` (the positional ``data``,
+    ``--format``, ``--band``, ``--n-per-class``, ``--max-per-class``,
+    ``--test-size`` and ``--seed``), shared by the benchmark scripts so that
+    the same options give the same stars and split in all of them."""
+    parser.add_argument(
+        "data", help="data folder, 'simulator', or folders joined by '+'"
+    )
+    parser.add_argument(
+        "--format", default="auto", help="the folder's format (default: detected)"
+    )
+    parser.add_argument("--band", default=None, help="band of a two-band survey")
+    parser.add_argument(
+        "--n-per-class",
+        type=int,
+        default=100,
+        help="stars per class of the simulator",
+    )
+    parser.add_argument(
+        "--max-per-class",
+        type=int,
+        default=None,
+        help="keep at most N known stars per class (seeded); novel stars all kept",
+    )
+    parser.add_argument(
+        "--test-size",
+        type=float,
+        default=0.25,
+        help="share of the known stars in the test set of a hold-out split",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the split, the cap, the simulator and the models",
+    )
+
+
 MIN_OBS = 10  # make_default_model's SequenceSegmenter(min_obs=10)
 
 
@@ -404,27 +443,15 @@ def _table(result, summaries, folds, classes, single):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "data", help="data folder, 'simulator', or folders joined by '+'"
-    )
-    parser.add_argument("--format", default="auto")
-    parser.add_argument("--band", default=None)
+    add_data_arguments(parser)
     parser.add_argument(
         "--folds",
         type=int,
         default=3,
         help="K-fold CV over known stars; 1 = one stratified hold-out split",
     )
-    parser.add_argument("--test-size", type=float, default=0.25)
     parser.add_argument("--n-obs", type=int, default=200)
     parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--n-per-class", type=int, default=100)
-    parser.add_argument(
-        "--max-per-class",
-        type=int,
-        default=None,
-        help="keep at most N known stars per class (seeded); novel stars all kept",
-    )
     add_deep_param_argument(parser)
     parser.add_argument(
         "--keep-best",
@@ -437,7 +464,6 @@ def main(argv=None):
     parser.add_argument(
         "--no-deep", action="store_true", help="run the classical peer only"
     )
-    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=None, help="output path without suffix")
     args = parser.parse_args(argv)
     if args.folds < 1:
