@@ -17,12 +17,17 @@ file::
     python benchmarks/paired.py benchmarks/results/table2_X_stars.csv \\
         --a skdualnet --b hist_gradient_boosting
 
+or, one row per file, for several (``benchmarks/results/*_stars.csv``).
+table2.py resamples with ``--seed`` as the seed; pass the same ``--seed``
+here to get its figures exactly.
+
 Scores follow ``score_samples``: higher means more typical, so novel stars
 should score low (AUROC of ``-score``).
 """
 
 import argparse
 import csv
+import os
 
 import numpy as np
 from scipy.stats import rankdata
@@ -214,17 +219,23 @@ def paired_from_stars(path, a, b, **kwargs):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("stars", help="a <out>_stars.csv file of table2.py")
+    parser.add_argument("stars", nargs="+", help="<out>_stars.csv files of table2.py")
     parser.add_argument("--a", default="skdualnet")
     parser.add_argument("--b", default=None, help="default: every other model")
     parser.add_argument("--n-boot", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=0, help="of the resampling")
     args = parser.parse_args(argv)
-    _, names = read_stars(args.stars)
-    others = [args.b] if args.b else [m for m in names if m != args.a]
     lines = [TABLE_HEAD[0].replace("skdualnet", args.a), TABLE_HEAD[1]]
-    for b in others:
-        paired = paired_from_stars(args.stars, args.a, b, n_boot=args.n_boot)
-        lines.append(format_paired(paired, b))
+    for path in args.stars:
+        _, names = read_stars(path)
+        others = [args.b] if args.b else [m for m in names if m != args.a]
+        stem = os.path.basename(path).removesuffix("_stars.csv")
+        for b in others:
+            paired = paired_from_stars(
+                path, args.a, b, n_boot=args.n_boot, random_state=args.seed
+            )
+            label = b if len(args.stars) == 1 else f"{stem}: {b}"
+            lines.append(format_paired(paired, label))
     print("\n".join(lines))
 
 
