@@ -107,3 +107,40 @@ def test_per_star_file_round_trip(tmp_path):
     assert names == ["a", "b"] and len(rows) == len(ids)
     direct = paired.paired_bootstrap(y, y, wrong_b, known, known, novel, novel)
     assert paired.paired_from_stars(path, "a", "b") == direct
+
+
+def test_resampled_auroc_uses_mid_ranks_for_ties_like_sklearn():
+    # Tied scores (a forest's max-probabilities tie often): every row of the
+    # vectorized AUROC equals roc_auc_score on the same resampled stars.
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(4)
+    known = rng.integers(0, 4, size=(5, 30)).astype(float)
+    novel = rng.integers(0, 3, size=(5, 9)).astype(float)
+    got = paired._auroc(known, novel)
+    truth = np.r_[np.zeros(30), np.ones(9)]
+    want = [roc_auc_score(truth, -np.r_[k, v]) for k, v in zip(known, novel)]
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def test_interval_is_the_2_5_and_97_5_percentiles_of_the_resampled_differences():
+    # Recompute the resampled accuracy differences with the same generator
+    # (one within-class draw per class, in class order) and check the bounds.
+    y = np.repeat(["A", "B"], (40, 20))
+    rng = np.random.default_rng(5)
+    pred_a = np.where(rng.random(60) < 0.8, y, "X")
+    pred_b = np.where(rng.random(60) < 0.7, y, "X")
+    zeros = np.zeros(60)
+    out = paired.paired_bootstrap(
+        y, pred_a, pred_b, zeros, zeros, [], [], n_boot=500, random_state=7
+    )
+    draw = np.random.default_rng(7)
+    diff = np.zeros(500)
+    for c in ("A", "B"):
+        idx = np.flatnonzero(y == c)
+        pick = idx[draw.integers(0, len(idx), size=(500, len(idx)))]
+        d = (pred_a[pick] == c).mean(1) - (pred_b[pick] == c).mean(1)
+        diff += d * len(idx) / 60
+    np.testing.assert_allclose(
+        out["accuracy"]["ci95"], np.percentile(diff, [2.5, 97.5]), atol=1e-12
+    )
