@@ -168,53 +168,71 @@ TABLE_HEAD = [
 ]
 
 
-def write_stars(path, ids, sets, true_class, models):
-    """Write the per-star file :func:`read_stars` reads.
+#: The per-star arrays of one model, for the ``test`` stars (known classes)
+#: and the ``novel`` ones: predicted class and novelty score of each.
+STAR_FIELDS = ("test_predicted", "test_score", "novel_predicted", "novel_score")
 
-    ``models`` maps a model name to ``(predicted, score)`` arrays aligned
-    with ``ids``.
+
+def compare(y_test, stars, a, b, **kwargs):
+    """:func:`paired_bootstrap` of models ``a`` and ``b`` of ``stars``.
+
+    ``stars`` maps a model name to a dict of the :data:`STAR_FIELDS` arrays
+    (as :func:`read_stars` returns and ``benchmarks/table2.py`` builds);
+    ``y_test`` holds the true classes of the test stars.
     """
-    names = list(models)
+    return paired_bootstrap(
+        y_test,
+        stars[a]["test_predicted"],
+        stars[b]["test_predicted"],
+        stars[a]["test_score"],
+        stars[b]["test_score"],
+        stars[a]["novel_score"],
+        stars[b]["novel_score"],
+        **kwargs,
+    )
+
+
+def write_stars(path, test_ids, novel_ids, y_test, y_novel, stars):
+    """Write the per-star file :func:`read_stars` reads: one row per star
+    (``star``, ``set`` test or novel, ``true_class``, then each model's
+    ``<model>_predicted`` and ``<model>_score``); ``stars`` as in
+    :func:`compare`."""
+    names = list(stars)
+    rows = [(i, "test", c, k) for k, (i, c) in enumerate(zip(test_ids, y_test))]
+    rows += [(i, "novel", c, k) for k, (i, c) in enumerate(zip(novel_ids, y_novel))]
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(
             ["star", "set", "true_class"]
             + [f"{m}_{k}" for m in names for k in ("predicted", "score")]
         )
-        for i in range(len(ids)):
-            row = [ids[i], sets[i], true_class[i]]
+        for star, part, true_class, k in rows:
+            row = [star, part, true_class]
             for m in names:
-                row += [models[m][0][i], repr(float(models[m][1][i]))]
+                row += [
+                    stars[m][f"{part}_predicted"][k],
+                    repr(float(stars[m][f"{part}_score"][k])),
+                ]
             w.writerow(row)
 
 
 def read_stars(path):
-    """``(rows, model names)`` of a per-star file written by :func:`write_stars`."""
+    """``(y_test, stars)`` of a per-star file written by :func:`write_stars`."""
     with open(path, newline="") as fh:
         rows = list(csv.DictReader(fh))
     names = [c[: -len("_predicted")] for c in rows[0] if c.endswith("_predicted")]
-    return rows, names
-
-
-def paired_from_stars(path, a, b, **kwargs):
-    """:func:`paired_bootstrap` of models ``a`` and ``b`` in a per-star file."""
-    rows, _ = read_stars(path)
-    test = [r for r in rows if r["set"] == "test"]
-    novel = [r for r in rows if r["set"] == "novel"]
-
-    def col(rs, key, kind=str):
-        return np.array([kind(r[key]) for r in rs])
-
-    return paired_bootstrap(
-        col(test, "true_class"),
-        col(test, f"{a}_predicted"),
-        col(test, f"{b}_predicted"),
-        col(test, f"{a}_score", float),
-        col(test, f"{b}_score", float),
-        col(novel, f"{a}_score", float),
-        col(novel, f"{b}_score", float),
-        **kwargs,
-    )
+    part = {p: [r for r in rows if r["set"] == p] for p in ("test", "novel")}
+    stars = {
+        m: {
+            f"{p}_{k}": np.array(
+                [float(r[f"{m}_{k}"]) if k == "score" else r[f"{m}_{k}"] for r in rs]
+            )
+            for p, rs in part.items()
+            for k in ("predicted", "score")
+        }
+        for m in names
+    }
+    return np.array([r["true_class"] for r in part["test"]]), stars
 
 
 def main(argv=None):
@@ -227,12 +245,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     lines = [TABLE_HEAD[0].replace("skdualnet", args.a), TABLE_HEAD[1]]
     for path in args.stars:
-        _, names = read_stars(path)
-        others = [args.b] if args.b else [m for m in names if m != args.a]
+        y_test, stars = read_stars(path)
+        others = [args.b] if args.b else [m for m in stars if m != args.a]
         stem = os.path.basename(path).removesuffix("_stars.csv")
         for b in others:
-            paired = paired_from_stars(
-                path, args.a, b, n_boot=args.n_boot, random_state=args.seed
+            paired = compare(
+                y_test, stars, args.a, b, n_boot=args.n_boot, random_state=args.seed
             )
             label = b if len(args.stars) == 1 else f"{stem}: {b}"
             lines.append(format_paired(paired, label))

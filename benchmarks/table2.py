@@ -38,7 +38,7 @@ import time
 import warnings
 
 import numpy as np
-from paired import TABLE_HEAD, format_paired, paired_bootstrap, write_stars
+from paired import TABLE_HEAD, compare, format_paired, write_stars
 from peer import (
     CLASSIFIERS,
     evaluate_combination,
@@ -555,9 +555,7 @@ def main(argv=None):
             stars["skdualnet"] = {
                 "test_predicted": classes_[objects["proba_test"].argmax(1)],
                 "test_score": objects["scores_known"],
-                "novel_predicted": classes_[objects["proba_novel"].argmax(1)]
-                if len(novel)
-                else np.zeros(0, dtype=object),
+                "novel_predicted": classes_[objects["proba_novel"].argmax(1)],
                 "novel_score": objects["scores_novel"],
             }
             msg += (
@@ -636,21 +634,11 @@ def main(argv=None):
         "folds": peer,
     }
     if deep and args.folds == 1:
-        a = stars["skdualnet"]
         result["paired"] = {
             "note": "skdualnet minus the peer's classifier on the same stars; "
             "stratified bootstrap (benchmarks/paired.py)",
             **{
-                key: paired_bootstrap(
-                    y[te],
-                    a["test_predicted"],
-                    stars[key]["test_predicted"],
-                    a["test_score"],
-                    stars[key]["test_score"],
-                    a["novel_score"],
-                    stars[key]["novel_score"],
-                    random_state=args.seed,
-                )
+                key: compare(y[te], stars, "skdualnet", key, random_state=args.seed)
                 for key in CLASSIFIERS
             },
         }
@@ -725,21 +713,8 @@ def main(argv=None):
         f.write(text + "\n")
     print(f"wrote {out}.json and {out}.md")
     if args.folds == 1:
-        sets = ["test"] * len(te) + ["novel"] * len(novel)
-        idx = np.r_[te, novel]
-        write_stars(
-            out + "_stars.csv",
-            [str(i) if X.ids is None else str(X.ids[i]) for i in idx],
-            sets,
-            y[idx],
-            {
-                name: (
-                    np.r_[m["test_predicted"], m["novel_predicted"]],
-                    np.r_[m["test_score"], m["novel_score"]],
-                )
-                for name, m in stars.items()
-            },
-        )
+        ids = np.arange(len(y)) if X.ids is None else np.asarray(X.ids)
+        write_stars(out + "_stars.csv", ids[te], ids[novel], y[te], y[novel], stars)
         print(f"wrote {out}_stars.csv (per-star predictions and novelty scores)")
 
 

@@ -90,23 +90,20 @@ def test_per_star_file_round_trip(tmp_path):
     y, known, novel = _stars()
     wrong_b = np.where(y == "B", "A", y)
     path = tmp_path / "x_stars.csv"
-    ids = [f"s{i}" for i in range(len(y) + len(novel))]
-    sets = ["test"] * len(y) + ["novel"] * len(novel)
-    truth = np.r_[y, ["novel"] * len(novel)]
-    paired.write_stars(
-        path,
-        ids,
-        sets,
-        truth,
-        {
-            "a": (np.r_[y, ["A"] * len(novel)], np.r_[known, novel]),
-            "b": (np.r_[wrong_b, ["A"] * len(novel)], np.r_[known, novel]),
-        },
-    )
-    rows, names = paired.read_stars(path)
-    assert names == ["a", "b"] and len(rows) == len(ids)
+    test_ids = [f"s{i}" for i in range(len(y))]
+    novel_ids = [f"n{i}" for i in range(len(novel))]
+    guess = np.array(["A"] * len(novel))
+    stars = {
+        "a": dict(zip(paired.STAR_FIELDS, (y, known, guess, novel))),
+        "b": dict(zip(paired.STAR_FIELDS, (wrong_b, known, guess, novel))),
+    }
+    paired.write_stars(path, test_ids, novel_ids, y, ["novel"] * len(novel), stars)
+    y_read, read = paired.read_stars(path)
+    assert list(read) == ["a", "b"] and len(y_read) + len(novel) == 48
+    assert all(len(read[m]["novel_score"]) == len(novel) for m in read)
     direct = paired.paired_bootstrap(y, y, wrong_b, known, known, novel, novel)
-    assert paired.paired_from_stars(path, "a", "b") == direct
+    assert paired.compare(y_read, read, "a", "b") == direct
+    assert paired.compare(y, stars, "a", "b") == direct
 
 
 def test_resampled_auroc_uses_mid_ranks_for_ties_like_sklearn():
