@@ -13,6 +13,10 @@ What an astronomer would build without a neural network, in one place:
   odd harmonics at ``2P`` measure unequal minima);
 - a random forest and a histogram gradient-boosting classifier on them (the
   better one by inner cross-validation on the training stars is the headline);
+- each classifier also with the decision tuned for balanced accuracy
+  (:func:`skdualnet._decision.balanced_decision_weights` on its out-of-fold
+  training probabilities; report keys ``<classifier>_balanced``), the same
+  rule as ``DualNetClassifier(decision="balanced")``;
 - two novelty scores: the better classifier's maximum class probability
   (higher = more typical) and an IsolationForest's ``score_samples`` on
   standardised features.
@@ -39,10 +43,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdualnet._classical import classical_feature_table
+from skdualnet._decision import balanced_decision_weights, decide
 from skdualnet._report import classification_report_dict, novelty_metrics
 
 __all__ = [
     "CLASSIFIERS",
+    "PEER_KEYS",
     "COMBINATIONS",
     "evaluate_combination",
     "evaluate_peer",
@@ -54,6 +60,11 @@ __all__ = [
 
 #: Report keys of the peer's classifiers, in table order.
 CLASSIFIERS = ("random_forest", "hist_gradient_boosting")
+
+#: Report keys of the peer's classifications: each classifier deciding by its
+#: most probable class, then each deciding with class weights tuned for
+#: balanced accuracy on its out-of-fold training probabilities.
+PEER_KEYS = CLASSIFIERS + tuple(f"{key}_balanced" for key in CLASSIFIERS)
 
 #: The peer's per-star features: ``(F, names)`` with NaN where a feature
 #: could not be computed (imputed later with the training stars' median).
@@ -128,7 +139,9 @@ def fit_peer(F, y, random_state=0, *, inner_cv=3):
         median imputer), ``isolation_forest`` (imputer + scaler +
         IsolationForest), ``inner_cv_balanced_accuracy`` (per classifier),
         ``best`` (the headline classifier's key) and ``training_max_proba``
-        (per classifier, out-of-fold where possible).
+        (per classifier, out-of-fold where possible), ``training_proba``
+        and ``decision_weights`` (per classifier, the class weights of the
+        balanced-accuracy decision tuned on ``training_proba``).
     """
     y = np.asarray(y)
     models = _make_classifiers(random_state)
@@ -136,6 +149,7 @@ def fit_peer(F, y, random_state=0, *, inner_cv=3):
         "inner_cv_balanced_accuracy": {},
         "training_max_proba": {},
         "training_proba": {},
+        "decision_weights": {},
     }
     for key, model in models.items():
         oof, out_of_fold = _fit_out_of_fold(model, F, y, random_state, inner_cv)
@@ -146,6 +160,9 @@ def fit_peer(F, y, random_state=0, *, inner_cv=3):
             )
         out["training_max_proba"][key] = oof.max(1)
         out["training_proba"][key] = oof
+        out["decision_weights"][key] = balanced_decision_weights(
+            oof, np.searchsorted(model.classes_, y)
+        )
         out[key] = model
     bal = out["inner_cv_balanced_accuracy"]
     out["best"] = max(bal, key=bal.get) if bal else "random_forest"
@@ -164,22 +181,27 @@ def peer_predict(peer, F):
     Returns
     -------
     dict
-        ``predict``, ``proba`` (class probabilities) and ``max_proba`` per
-        classifier key (higher = more typical), ``max_proba`` of the
-        headline classifier under ``"best_max_proba"``, and
+        ``predict`` and ``max_proba`` (higher = more typical) per key of
+        :data:`PEER_KEYS`, ``proba`` (class probabilities) per classifier
+        key, ``max_proba`` of the headline classifier under
+        ``"best_max_proba"``, and
         ``isolation_forest`` (``score_samples``, higher = more typical).
     """
     out = {"predict": {}, "max_proba": {}, "proba": {}}
     for key in CLASSIFIERS:
         if len(F) == 0:
-            out["predict"][key] = np.zeros(0, dtype=object)
-            out["max_proba"][key] = np.zeros(0)
+            for k in (key, f"{key}_balanced"):
+                out["predict"][k] = np.zeros(0, dtype=object)
+                out["max_proba"][k] = np.zeros(0)
             out["proba"][key] = np.zeros((0, len(peer[key].classes_)))
             continue
         proba = peer[key].predict_proba(F)
         out["predict"][key] = peer[key].classes_[proba.argmax(1)]
         out["max_proba"][key] = proba.max(1)
         out["proba"][key] = proba
+        balanced = decide(proba, peer["decision_weights"][key])
+        out["predict"][f"{key}_balanced"] = peer[key].classes_[balanced]
+        out["max_proba"][f"{key}_balanced"] = out["max_proba"][key]
     out["best_max_proba"] = out["max_proba"][peer["best"]]
     out["isolation_forest"] = (
         peer["isolation_forest"].score_samples(F) if len(F) else np.zeros(0)
@@ -200,15 +222,16 @@ def evaluate_peer(
     Returns
     -------
     dict
-        Per classifier key, and ``headline`` (the one picked by inner CV), a
+        Per key of :data:`PEER_KEYS`, and ``headline`` (the classifier picked
+        by inner CV, deciding by its most probable class), a
         classification report (accuracy, balanced accuracy, per-class recall,
         confusion matrix) with ``novelty`` (its max-probability score);
         ``isolation_forest`` with ``novelty``; ``inner_cv_balanced_accuracy``
         and ``best``; ``fit_seconds``. With ``keep_proba``, ``_proba`` holds
         the headline classifier's class probabilities of the ``test`` and
         ``novel`` stars and its out-of-fold ones of the ``train`` stars, and
-        ``_stars`` per classifier key the predicted classes and max-probability
-        scores of the ``test`` and ``novel`` stars (``test_predicted``,
+        ``_stars`` per key of :data:`PEER_KEYS` the predicted classes and
+        max-probability scores of the ``test`` and ``novel`` stars (``test_predicted``,
         ``test_score``, ``novel_predicted``, ``novel_score``).
     """
     y = np.asarray(y)
@@ -224,12 +247,12 @@ def evaluate_peer(
         "best": peer["best"],
         "inner_cv_balanced_accuracy": peer["inner_cv_balanced_accuracy"],
     }
-    for key in CLASSIFIERS:
+    for key in PEER_KEYS:
         report[key] = classification_report_dict(y[test], known["predict"][key], labels)
         report[key]["novelty"] = novelty_metrics(
             known["max_proba"][key],
             new["max_proba"][key],
-            peer["training_max_proba"][key],
+            peer["training_max_proba"][key.removesuffix("_balanced")],
         )
     report["headline"] = dict(report[peer["best"]], classifier=peer["best"])
     report["isolation_forest"] = {
@@ -253,7 +276,7 @@ def evaluate_peer(
                 "novel_predicted": new["predict"][key],
                 "novel_score": new["max_proba"][key],
             }
-            for key in CLASSIFIERS
+            for key in PEER_KEYS
         }
     return report
 

@@ -1,4 +1,4 @@
-"""Give a trained model another novelty score without retraining its network.
+"""Give a trained model another novelty score or decision without retraining.
 
 A ``DualNetClassifier``'s ``novelty`` score is set at the end of training,
 from the trained network, on the training stars (``on_train_end``, skorch's
@@ -10,7 +10,12 @@ step again on the same training stars, which is what training with that
 network's outputs, the mixture and the head come out as before (only the
 novelty reference is new), measures the held-out split with each score
 next to the classical peer (``peer.py``) on the same split, and writes the
-model and ``benchmarks/results/pretrained_<name>.{json,md}``.
+model and ``benchmarks/results/pretrained_<name>.{json,md}``. ``--decision``
+does the same for ``DualNetClassifier(decision=...)``: the class weights of
+``predict`` are tuned in that step too (the probabilities, mixture and
+scores stay as they were); the record gives the held-out accuracy with the
+most probable class and with the model's decision, and the peer's with
+both.
 
 Usage (the shipped boosting model, with the combined score)::
 
@@ -35,7 +40,7 @@ from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from train_pretrained import add_split_arguments, load_split, write_record
 
 from skdualnet._persistence import load_model, save_model
-from skdualnet._report import novelty_metrics
+from skdualnet._report import classification_report_dict, novelty_metrics
 
 #: Fitted state that must not change when only the novelty score changes.
 UNCHANGED = ("weights_", "means_", "covariances_", "training_energy_scores_")
@@ -55,7 +60,14 @@ def main(argv=None):
     add_split_arguments(parser)
     parser.add_argument("--model", required=True, help="model file to start from")
     parser.add_argument(
-        "--novelty", required=True, choices=["energy", "max_proba", "combined"]
+        "--novelty",
+        choices=["energy", "max_proba", "combined"],
+        help="the novelty score to give the model (default: keep its own)",
+    )
+    parser.add_argument(
+        "--decision",
+        choices=["argmax", "balanced"],
+        help="the decision to give the model (default: keep its own)",
     )
     parser.add_argument("--out", required=True, help="model file to write")
     parser.add_argument("--name", required=True)
@@ -73,7 +85,10 @@ def main(argv=None):
     proba_before = clf.predict_proba(Xn["test"])
 
     t0 = time.perf_counter()
-    clf.set_params(novelty=args.novelty)
+    clf.set_params(
+        novelty=args.novelty or clf.novelty,
+        decision=args.decision or getattr(clf, "decision", "argmax"),
+    )
     # what fit does after its last epoch; y as skorch's loop passes it (encoded)
     clf.on_train_end(clf, X=Xn["train"], y=np.searchsorted(clf.classes_, y[train]))
     refit_seconds = time.perf_counter() - t0
@@ -92,7 +107,7 @@ def main(argv=None):
         return novelty_metrics(score("test"), score("novel"), reference)
 
     novelty = {
-        f"{args.novelty} (novelty_)": metrics(
+        f"{clf.novelty_} (novelty_)": metrics(
             lambda k: out[k].scores, clf.training_scores_
         ),
         "energy alone": metrics(lambda k: out[k].energy, clf.training_energy_scores_),
@@ -102,9 +117,19 @@ def main(argv=None):
             lambda k: out[k].proba.max(axis=1), clf.training_max_proba_
         )
     labels = out["test"].labels
+    argmax = clf.classes_[out["test"].proba.argmax(axis=1)]
     skdualnet = {
+        "decision": clf.decision,
+        "decision_weights": dict(
+            zip(clf.classes_.tolist(), clf.decision_weights_.tolist())
+        ),
         "accuracy": float(accuracy_score(y[test], labels)),
         "balanced_accuracy": float(balanced_accuracy_score(y[test], labels)),
+        "per_class_recall": classification_report_dict(y[test], labels, clf.classes_)[
+            "per_class_accuracy"
+        ],
+        "accuracy_argmax": float(accuracy_score(y[test], argmax)),
+        "balanced_accuracy_argmax": float(balanced_accuracy_score(y[test], argmax)),
         "novelty": novelty,
     }
     t1 = time.perf_counter()
@@ -138,7 +163,7 @@ def report(r):
     """Markdown summary of the refit."""
     s, p = r["skdualnet"], r["peer"]["headline"]
     lines = [
-        f"## Novelty score of `{r['model_file']}` (from `{r['start_model']}`)",
+        f"## End-of-training step of `{r['model_file']}` (from `{r['start_model']}`)",
         "",
         f"Command: `{r['command']}`",
         "",
@@ -155,6 +180,24 @@ def report(r):
         f"Held-out accuracy {s['accuracy']:.3f}, balanced accuracy "
         f"{s['balanced_accuracy']:.3f}; the peer ({r['peer']['best']}) "
         f"{p['accuracy']:.3f} and {p['balanced_accuracy']:.3f}.",
+        *(
+            [
+                "",
+                f"Decision: {s['decision']} (class weights "
+                + ", ".join(f"{c} {w:.3g}" for c, w in s["decision_weights"].items())
+                + f"); with the most probable class {s['accuracy_argmax']:.3f} / "
+                f"{s['balanced_accuracy_argmax']:.3f}. The peer's boosting with "
+                "the same decision (weights tuned on its out-of-fold training "
+                "probabilities): "
+                f"{r['peer']['hist_gradient_boosting_balanced']['accuracy']:.3f} / "
+                f"{r['peer']['hist_gradient_boosting_balanced']['balanced_accuracy']:.3f}"
+                "; per-class recall, skdualnet: "
+                + ", ".join(f"{c} {v:.3f}" for c, v in s["per_class_recall"].items())
+                + ".",
+            ]
+            if "decision" in s
+            else []
+        ),
         "",
         "| novelty score | AUROC | 80th pct P / R / F1 (FPR) "
         "| 95th pct P / R / F1 (FPR) |",

@@ -41,6 +41,7 @@ import numpy as np
 from paired import TABLE_HEAD, compare, format_paired, write_stars
 from peer import (
     CLASSIFIERS,
+    PEER_KEYS,
     evaluate_combination,
     evaluate_peer,
     peer_features,
@@ -53,6 +54,7 @@ from skdualnet import estimate_period
 from skdualnet.__main__ import detect_format, load_folder
 from skdualnet._novelty import NOVELTY_NAMES
 from skdualnet._protocol import evaluate_split, make_default_model, summarize
+from skdualnet._report import classification_report_dict
 from skdualnet.datasets import (
     RICHARDS_SUPERCLASS_MAP,
     combine_datasets,
@@ -76,6 +78,8 @@ FEATURES = [
 PEER_NAMES = {
     "random_forest": "peer RF",
     "hist_gradient_boosting": "peer HGB",
+    "random_forest_balanced": "peer RF, balanced decision",
+    "hist_gradient_boosting_balanced": "peer HGB, balanced decision",
 }
 
 
@@ -298,14 +302,15 @@ def _add_wilson(report):
     return report
 
 
-def _models(has_deep, best, head="network", novelty="energy"):
+def _models(has_deep, best, head="network", novelty="energy", decision="argmax"):
     """(label, which, classification key or None, novelty key) per table row.
 
     The first row is skdualnet's own classifier: its estimation network, or
     its boosting head with ``--deep-param head='boosting'``, with its novelty
     score (``--deep-param novelty=...``); for a score other than the energy,
     two rows without classification give the energy and the max probability
-    alone, from the same fit.
+    alone, from the same fit. With ``--deep-param decision='balanced'`` a
+    row follows it with the same fit deciding by the most probable class.
     """
     rows = []
     own = "boosting head" if head == "boosting" else "estimation network"
@@ -313,9 +318,20 @@ def _models(has_deep, best, head="network", novelty="energy"):
         score = NOVELTY_NAMES[novelty]
         rows += [
             (f"skdualnet {own} ({score})", "deep", "estimation_network"),
+            *(
+                [
+                    (
+                        f"skdualnet {own}, most probable class ({score})",
+                        "deep",
+                        "estimation_network_argmax",
+                    )
+                ]
+                if decision == "balanced"
+                else []
+            ),
             (f"skdualnet RF on embedding ({score})", "deep", "random_forest"),
         ]
-    rows += [(f"{PEER_NAMES[k]} (max probability)", "peer", k) for k in CLASSIFIERS] + [
+    rows += [(f"{PEER_NAMES[k]} (max probability)", "peer", k) for k in PEER_KEYS] + [
         (f"peer headline: {best} (max probability)", "peer", "headline")
     ]
     if has_deep:
@@ -337,7 +353,8 @@ def _models(has_deep, best, head="network", novelty="energy"):
         for label, which, key in rows
     ]
     if has_deep and novelty != "energy":
-        rows[2:2] = [
+        at = 3 if decision == "balanced" else 2
+        rows[at:at] = [
             (f"skdualnet {own}: {NOVELTY_NAMES[part]} alone", "deep", None, nov)
             for part, nov in (
                 ("energy", "novelty_energy."),
@@ -386,10 +403,17 @@ def _novelty(result):
     return "energy" if stored is None else _parse_param("novelty=" + stored)[1]
 
 
+def _decision(result):
+    """skdualnet's ``decision`` in this run (``--deep-param decision=...``)."""
+    stored = result.get("deep_params", {}).get("decision")
+    return "argmax" if stored is None else _parse_param("decision=" + stored)[1]
+
+
 def _table(result, summaries, folds, classes, single):
     has_deep = "skdualnet" in result
     head = "boosting" if _is_boosting(result) else "network"
     novelty = _novelty(result)
+    decision = _decision(result)
     best = result["peer"]["headline_classifiers"]
     best = best[0] if len(set(best)) == 1 else "per fold " + ", ".join(best)
     acc_head = "accuracy % [95 % Wilson]" if single else "accuracy %"
@@ -398,7 +422,7 @@ def _table(result, summaries, folds, classes, single):
         " | 80th pct P / R / F1 | 95th pct P / R / F1 |",
         "|---|---|---|---|---|---|",
     ]
-    for label, which, key, nov in _models(has_deep, best, head, novelty):
+    for label, which, key, nov in _models(has_deep, best, head, novelty, decision):
         s, f = summaries[which], folds[which]
         cells = (
             [
@@ -421,7 +445,7 @@ def _table(result, summaries, folds, classes, single):
     lines += ["", f"{rec}, {'' if single else 'mean ± std over folds, '}test stars:"]
     cols = [
         (label.split(" (")[0], which, key)
-        for label, which, key, _ in _models(has_deep, best, head, novelty)
+        for label, which, key, _ in _models(has_deep, best, head, novelty, decision)
         if key and key != "headline"
     ]
     support = folds["peer"][0]["random_forest"]["support"]
@@ -551,11 +575,19 @@ def main(argv=None):
                 )
             )
             objects = deep[-1].pop("_objects")
-            classes_ = objects["model"][-1].classes_
+            clf = objects["model"][-1]
+            argmax = clf.classes_[objects["proba_test"].argmax(1)]
+            if clf.decision == "balanced":
+                deep[-1]["estimation_network_argmax"] = _add_wilson(
+                    dict(
+                        classification_report_dict(y[te], argmax, clf.classes_),
+                        novelty=deep[-1]["novelty"],
+                    )
+                )
             stars["skdualnet"] = {
-                "test_predicted": classes_[objects["proba_test"].argmax(1)],
+                "test_predicted": clf.classes_[clf._decide(objects["proba_test"])],
                 "test_score": objects["scores_known"],
-                "novel_predicted": classes_[objects["proba_novel"].argmax(1)],
+                "novel_predicted": clf.classes_[clf._decide(objects["proba_novel"])],
                 "novel_score": objects["scores_novel"],
             }
             msg += (
@@ -639,7 +671,7 @@ def main(argv=None):
             "stratified bootstrap (benchmarks/paired.py)",
             **{
                 key: compare(y[te], stars, "skdualnet", key, random_state=args.seed)
-                for key in CLASSIFIERS
+                for key in PEER_KEYS
             },
         }
     result["seconds"] = time.perf_counter() - t0
@@ -690,7 +722,7 @@ def main(argv=None):
                 *TABLE_HEAD,
                 *(
                     format_paired(result["paired"][key], PEER_NAMES[key])
-                    for key in CLASSIFIERS
+                    for key in PEER_KEYS
                 ),
                 "",
             ]

@@ -71,6 +71,8 @@ def _classifier_params(args):
         params.update(head="boosting", classical=True)
     if getattr(args, "novelty", None):
         params["novelty"] = args.novelty
+    if getattr(args, "decision", None):
+        params["decision"] = args.decision
     return params
 
 
@@ -779,6 +781,15 @@ def _add_common(p, full_epochs, data=True, epochs=None):
         "highest class probability, or the mean of the two scores' ranks "
         "among the training stars (with --head boosting, the best on the "
         "ASAS novel stars; see the user guide)",
+    )
+    p.add_argument(
+        "--decision",
+        choices=["argmax", "balanced"],
+        default=None,
+        help="how a class is picked from the probabilities: the most probable "
+        "(default), or with class weights tuned for balanced accuracy on the "
+        "training stars (more recall on rare classes, less accuracy on common "
+        "ones; see the user guide)",
     )
     p.add_argument("--device", default=None, help="torch device, e.g. cuda")
     p.add_argument("--seed", type=int, default=0)

@@ -24,6 +24,7 @@ from skorch.utils import to_numpy, to_tensor
 from torch.utils.data import DataLoader, Dataset
 
 from ._criterion import DualNetLoss
+from ._decision import balanced_decision_weights, decide
 from ._front_end import make_front_end
 from ._gmm import gmm_parameters, sample_energy
 from ._gru import flush_denormal
@@ -291,6 +292,18 @@ default="sqrt_balanced"
         pickle). Training, the mixture, the novelty score and threshold are
         the same for both heads (see ``novelty`` for a score from the
         head's probabilities). See the user guide's "Boosting head".
+    decision : {"argmax", "balanced"}, default="argmax"
+        How :meth:`predict` picks a class from :meth:`predict_proba`.
+        ``"argmax"`` takes the most probable class. ``"balanced"`` (an option
+        beyond the paper) multiplies the probabilities by one weight per
+        class, ``decision_weights_``, chosen at the end of ``fit`` to give
+        the highest balanced accuracy on the training stars' probabilities
+        (:func:`skdualnet._decision.balanced_decision_weights`): out-of-fold
+        with ``head="boosting"`` (as for ``novelty``), in-sample with
+        ``head="network"`` (optimistic, so the weights move less). It trades
+        accuracy on the common classes for recall on the rare ones: with the
+        boosting head on all shared ASAS ACVS stars see the user guide,
+        "Decision for balanced accuracy". :meth:`predict_proba` is unchanged.
     optimizer : torch optimizer class, default=torch.optim.Adam
     lr : float, default=1e-2
         Peak learning rate, annealed to zero over ``max_epochs`` by a cosine
@@ -384,6 +397,9 @@ default="sqrt_balanced"
         stars' highest class probability (out-of-fold for the boosting head).
     offset_ : float
         Novelty threshold on :meth:`score_samples`: below it a star is novel.
+    decision_weights_ : ndarray of shape (n_classes,)
+        The class weights of :meth:`predict`'s decision (all ones with
+        ``decision="argmax"``).
     head_trees_ : dict
         With ``head="boosting"`` only: the fitted trees as arrays
         (``skdualnet._trees.export_trees``) and ``classes``, the encoded
@@ -421,6 +437,7 @@ default="sqrt_balanced"
         "augment_drop": [Interval(numbers.Real, 0, 1, closed="left")],
         "head": [StrOptions({"network", "boosting"})],
         "novelty": [StrOptions(set(NOVELTY_SCORES))],
+        "decision": [StrOptions({"argmax", "balanced"})],
         "random_state": ["random_state"],
     }
 
@@ -436,6 +453,7 @@ default="sqrt_balanced"
         augment_drop=0.0,
         head="network",
         novelty="energy",
+        decision="argmax",
         random_state=None,
         optimizer=torch.optim.Adam,
         lr=1e-2,
@@ -470,6 +488,7 @@ default="sqrt_balanced"
         self.augment_drop = augment_drop
         self.head = head
         self.novelty = novelty
+        self.decision = decision
         self.random_state = random_state
 
     # ------------------------------------------------------------- skorch hooks
@@ -584,6 +603,7 @@ default="sqrt_balanced"
         # Until on_train_end refits it, the network gives the probabilities
         # (skorch's scoring callbacks ask for them during training).
         self.__dict__.pop("head_trees_", None)
+        self.__dict__.pop("decision_weights_", None)
         module = self.module_
         if hasattr(module, "set_aux_statistics") and not getattr(
             module, "aux_statistics_set", False
@@ -608,13 +628,15 @@ default="sqrt_balanced"
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
         """Fit, on the training stars, the mixture, the boosting head when
-        ``head="boosting"``, and the novelty score's reference and threshold."""
+        ``head="boosting"``, the decision weights (``decision="balanced"``),
+        and the novelty score's reference and threshold."""
         self.novelty_ = self.novelty
         boosting, by_proba = self.head == "boosting", self.novelty != "energy"
+        need_proba = by_proba or self.decision == "balanced"
         # y arrives encoded (partial_fit encodes it for skorch's loop)
         encoded = np.asarray(y, dtype=np.int64)
         latent, proba = self._fit_mixture(
-            X, latent=boosting, proba=by_proba and not boosting
+            X, latent=boosting, proba=need_proba and not boosting
         )
         if boosting:
             H = X.head_features
@@ -622,9 +644,14 @@ default="sqrt_balanced"
             if H is not None:
                 latent = np.hstack([latent, H])
             self._fit_head(latent, encoded)
-            if by_proba:
+            if need_proba:
                 proba = self._out_of_fold_head_proba(latent, encoded)
-        self._set_training_scores(None if proba is None else proba.max(axis=1))
+        self.decision_weights_ = (
+            balanced_decision_weights(proba, encoded)
+            if self.decision == "balanced"
+            else np.ones(len(self.classes_))
+        )
+        self._set_training_scores(proba.max(axis=1) if by_proba else None)
         self.set_novelty_threshold()
 
     def train_step(self, batch, **fit_params):
@@ -738,7 +765,8 @@ default="sqrt_balanced"
             return super().partial_fit(X, y, **fit_params)
 
     def predict(self, X):
-        """Most probable known class of each star.
+        """Known class of each star: the most probable one (``decision="balanced"``:
+        the largest probability times its class's ``decision_weights_``).
 
         Parameters
         ----------
@@ -751,7 +779,7 @@ default="sqrt_balanced"
             stars of none of the known classes.
         """
         proba = self.predict_proba(X)
-        return self.classes_[proba.argmax(axis=1)]
+        return self.classes_[self._decide(proba)]
 
     def predict_proba(self, X):
         """Class probabilities of each star (mean over its segments).
@@ -815,7 +843,7 @@ default="sqrt_balanced"
         """
         check_is_fitted(self, "offset_")
         out = self._infer(X, proba=True, latent=latent)
-        out["labels"] = self.classes_[out["proba"].argmax(axis=1)]
+        out["labels"] = self.classes_[self._decide(out["proba"])]
         out["novel"] = out["scores"] < self.offset_
         return out
 
@@ -1134,6 +1162,13 @@ default="sqrt_balanced"
             np.concatenate(stars_z) if latent else None,
             P if proba else None,
         )
+
+    def _decide(self, proba):
+        """Column index of each star's predicted class: the most probable,
+        or with ``decision="balanced"`` the largest of ``proba *
+        decision_weights_`` (models fitted before the option: the most
+        probable)."""
+        return decide(proba, getattr(self, "decision_weights_", None))
 
     def _set_training_scores(self, max_proba):
         """``training_scores_`` (and ``training_max_proba_``) from the training

@@ -1,7 +1,9 @@
 """DualNetClassifier: the sklearn/skorch contract and behaviour on tiny data."""
 
+import copy
 import math
 import pickle
+import warnings
 from unittest import mock
 
 import numpy as np
@@ -760,22 +762,25 @@ def test_boosting_head_is_sklearn_boosting_on_the_training_latent(
     )
 
 
+@pytest.mark.parametrize("decision", ["argmax", "balanced"])
 def test_boosting_head_round_trips_through_a_model_file(
-    normalized, boosting_pair, tmp_path
+    normalized, boosting_pair, balanced_boosting, tmp_path, decision
 ):
     from skdualnet import load_model, save_model
 
     _, _, X_test, _ = normalized
-    _, boosting = boosting_pair
+    boosting = boosting_pair[1] if decision == "argmax" else balanced_boosting[0]
     save_model(boosting, tmp_path / "boosting.skdn")
     loaded = load_model(tmp_path / "boosting.skdn")
-    assert loaded.head == "boosting"
+    assert loaded.head == "boosting" and loaded.decision == decision
     np.testing.assert_array_equal(
         loaded.predict_proba(X_test), boosting.predict_proba(X_test)
     )
     np.testing.assert_array_equal(
         loaded.score_samples(X_test), boosting.score_samples(X_test)
     )
+    np.testing.assert_array_equal(loaded.decision_weights_, boosting.decision_weights_)
+    np.testing.assert_array_equal(loaded.predict(X_test), boosting.predict(X_test))
 
 
 def test_boosting_head_is_refitted_and_not_used_while_training(normalized):
@@ -881,23 +886,35 @@ def test_combined_score_is_the_mean_of_the_two_training_ranks(
     assert ((out.scores >= 0) & (out.scores <= 1)).all()
 
 
-def test_boosting_training_probabilities_are_out_of_fold(normalized, combined_boosting):
+def _out_of_fold_reference(clf, X, y):
+    """Known answer of the boosting head's out-of-fold training probabilities:
+    scikit-learn's boosting refitted on 5 stratified folds of the latent
+    vectors, seeded and weighted like the head."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    X, y, _, _ = normalized
-    clf = combined_boosting
     encoded = np.searchsorted(clf.classes_, y)
     Z = clf.transform(X)
-    expected = np.zeros(len(y))
+    oof = np.zeros((len(y), len(clf.classes_)))
     folds = StratifiedKFold(5, shuffle=True, random_state=clf._torch_seed_)
-    for rows, held in folds.split(Z, encoded):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a class of < 5 stars
+        splits = list(folds.split(Z, encoded))
+    for rows, held in splits:
         booster = HistGradientBoostingClassifier(
             max_iter=300,
             learning_rate=0.1,
             early_stopping=False,
             random_state=clf._torch_seed_,
         ).fit(Z[rows], encoded[rows], sample_weight=clf.class_weight_[encoded[rows]])
-        expected[held] = booster.predict_proba(Z[held]).max(axis=1)
+        oof[held] = booster.predict_proba(Z[held])
+    return oof
+
+
+def test_boosting_training_probabilities_are_out_of_fold(normalized, combined_boosting):
+
+    X, y, _, _ = normalized
+    clf = combined_boosting
+    expected = _out_of_fold_reference(clf, X, y).max(axis=1)
     np.testing.assert_allclose(clf.training_max_proba_, expected, rtol=0, atol=1e-12)
     # out of fold, so less sure than the fitted head on its own training stars
     assert clf.training_max_proba_.mean() < clf.predict_proba(X).max(axis=1).mean()
@@ -949,3 +966,59 @@ def test_novelty_is_fixed_at_fit_and_round_trips(
     assert loaded.offset_ == combined_boosting.offset_
     with pytest.raises(ValueError, match="novelty"):
         DualNetClassifier(**TINY_NET, novelty="distance").fit(X, y)
+
+
+# ------------------------------------------------- decision for balanced accuracy
+def test_argmax_decision_has_unit_weights(boosting_pair, normalized):
+    _, _, X_test, _ = normalized
+    for clf in boosting_pair:
+        np.testing.assert_array_equal(clf.decision_weights_, np.ones(4))
+        proba = clf.predict_proba(X_test)
+        np.testing.assert_array_equal(
+            clf.predict(X_test), clf.classes_[proba.argmax(axis=1)]
+        )
+
+
+@pytest.fixture(scope="module")
+def balanced_boosting(normalized):
+    """The boosting pair's network, deciding with balanced-accuracy weights,
+    on a training set with one rare class (4 DSCT stars of 94)."""
+    X, y, _, _ = normalized
+    rare = np.flatnonzero(y == "DSCT")[4:]
+    keep = np.setdiff1d(np.arange(len(y)), rare)
+    clf = DualNetClassifier(**TINY_NET, head="boosting", decision="balanced")
+    return clf.fit(X[keep], y[keep]), keep
+
+
+def test_balanced_decision_weights_come_from_out_of_fold_probabilities(
+    normalized, balanced_boosting
+):
+
+    from skdualnet._decision import balanced_decision_weights
+
+    X, y, X_test, _ = normalized
+    clf, keep = balanced_boosting
+    X, y = X[keep], y[keep]
+    oof = _out_of_fold_reference(clf, X, y)
+    np.testing.assert_array_equal(
+        clf.decision_weights_,
+        balanced_decision_weights(oof, np.searchsorted(clf.classes_, y)),
+    )
+    # the probabilities are the head's; only the decision moves
+    proba = clf.predict_proba(X_test)
+    expected = clf.classes_[(proba * clf.decision_weights_).argmax(axis=1)]
+    np.testing.assert_array_equal(clf.predict(X_test), expected)
+    np.testing.assert_array_equal(clf.predict_all(X_test).labels, expected)
+
+
+def test_model_without_decision_weights_predicts_the_most_probable(
+    boosting_pair, normalized
+):
+    # a model fitted before the option (no decision_weights_) still predicts
+    _, _, X_test, _ = normalized
+    clf = copy.deepcopy(boosting_pair[1])
+    del clf.decision_weights_
+    proba = clf.predict_proba(X_test)
+    np.testing.assert_array_equal(
+        clf.predict(X_test), clf.classes_[proba.argmax(axis=1)]
+    )

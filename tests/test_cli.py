@@ -646,10 +646,12 @@ def test_fit_with_the_boosting_head_predicts_from_its_trees(asassn_folder, tmp_p
 
     model = tmp_path / "boosting.skdn"
     argv = ["fit", str(asassn_folder), "--model", str(model), "--head", "boosting"]
-    assert main([*argv, "--novelty", "combined", *TINY]) == 0
+    assert main([*argv, "--novelty", "combined", "--decision", "balanced", *TINY]) == 0
     pipe = load_model(model)
     assert pipe[-1].head == "boosting" and "head_trees_" in vars(pipe[-1])
     assert pipe[-1].novelty_ == "combined"
+    assert pipe[-1].decision == "balanced"
+    assert pipe[-1].decision_weights_.shape == pipe[-1].classes_.shape
     assert "classicalfeatures" in pipe.named_steps
     out = tmp_path / "pred.csv"
     assert _predict(asassn_folder, model, out, "--min-obs", "20") == 0
