@@ -30,8 +30,9 @@ from types import SimpleNamespace
 import numpy as np
 from table2 import _load, with_periods
 
-#: Models compared by default: skdualnet and the peer's boosting, each with
-#: its own decision and with the balanced-accuracy decision.
+#: Models compared by default: skdualnet (with the decision it was run
+#: with), the peer's boosting with and without the balanced-accuracy
+#: decision, and the peer's forest with it.
 MODELS = (
     "skdualnet",
     "hist_gradient_boosting",
@@ -153,7 +154,10 @@ def main(argv=None):
     stars = [s for s in wrong + right if s in index]
     Xs, _ = with_periods(X[[index[s] for s in stars]])
     titles = [
-        f"{s}: all models say {said[s]}" if s in wrong else f"{s}: right" for s in stars
+        f"{s}: all miss, {args.models[0]} says {said[s]}"
+        if s in wrong
+        else f"{s}: right"
+        for s in stars
     ]
     _plot(Xs, [y[index[s]] for s in stars], titles, args.out + ".png")
     lines += [

@@ -52,6 +52,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from skdualnet import estimate_period
 from skdualnet.__main__ import detect_format, load_folder
+from skdualnet._decision import decide
 from skdualnet._novelty import NOVELTY_NAMES
 from skdualnet._protocol import evaluate_split, make_default_model, summarize
 from skdualnet._report import classification_report_dict
@@ -585,9 +586,13 @@ def main(argv=None):
                     )
                 )
             stars["skdualnet"] = {
-                "test_predicted": clf.classes_[clf._decide(objects["proba_test"])],
+                "test_predicted": clf.classes_[
+                    decide(objects["proba_test"], clf.decision_weights_)
+                ],
                 "test_score": objects["scores_known"],
-                "novel_predicted": clf.classes_[clf._decide(objects["proba_novel"])],
+                "novel_predicted": clf.classes_[
+                    decide(objects["proba_novel"], clf.decision_weights_)
+                ],
                 "novel_score": objects["scores_novel"],
             }
             msg += (

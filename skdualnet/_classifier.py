@@ -298,12 +298,13 @@ default="sqrt_balanced"
         beyond the paper) multiplies the probabilities by one weight per
         class, ``decision_weights_``, chosen at the end of ``fit`` to give
         the highest balanced accuracy on the training stars' probabilities
-        (:func:`skdualnet._decision.balanced_decision_weights`): out-of-fold
+        (``skdualnet._decision.balanced_decision_weights``): out-of-fold
         with ``head="boosting"`` (as for ``novelty``), in-sample with
         ``head="network"`` (optimistic, so the weights move less). It trades
         accuracy on the common classes for recall on the rare ones: with the
         boosting head on all shared ASAS ACVS stars see the user guide,
         "Decision for balanced accuracy". :meth:`predict_proba` is unchanged.
+        Like every parameter, it takes effect at the next ``fit``.
     optimizer : torch optimizer class, default=torch.optim.Adam
     lr : float, default=1e-2
         Peak learning rate, annealed to zero over ``max_epochs`` by a cosine

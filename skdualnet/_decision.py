@@ -36,9 +36,12 @@ def balanced_decision_weights(proba, y, *, grid=DECISION_GRID, rounds=3):
 
     Coordinate ascent: from equal weights, each class's weight in turn is set
     to the value of ``grid`` that gives the highest balanced accuracy with
-    the others fixed (a change is kept only if it improves it), for
-    ``rounds`` passes over the classes. Deterministic; the weights are
-    returned divided by their maximum.
+    the others fixed (a change is kept only if it improves it, so among
+    equally good values the first of ``grid`` wins), for ``rounds`` passes
+    over the classes. Deterministic; the weights are returned divided by
+    their maximum. (Taking the middle of the tied values instead gave the
+    same held-out predictions in a probe: the peer's boosting on all ASAS
+    ACVS stars, two splits, and on Richards 2012, three splits.)
 
     Parameters
     ----------
@@ -100,7 +103,20 @@ def balanced_decision_weights(proba, y, *, grid=DECISION_GRID, rounds=3):
 
 
 def decide(proba, weights=None):
-    """Column index of each row's decision: ``argmax(proba * weights)``
-    (``argmax(proba)`` when ``weights`` is None)."""
+    """Column index of each row's decision: ``argmax(proba * weights)``.
+
+    Parameters
+    ----------
+    proba : array-like of shape (n_samples, n_classes)
+        Class probabilities.
+    weights : ndarray of shape (n_classes,), default=None
+        Class weights of the decision (:func:`balanced_decision_weights`);
+        None takes the most probable class.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        Column indices of ``proba``.
+    """
     proba = np.asarray(proba)
     return (proba if weights is None else proba * weights).argmax(axis=1)

@@ -981,19 +981,21 @@ def test_argmax_decision_has_unit_weights(boosting_pair, normalized):
 
 @pytest.fixture(scope="module")
 def balanced_boosting(normalized):
-    """The boosting pair's network, deciding with balanced-accuracy weights,
-    on a training set with one rare class (4 DSCT stars of 94)."""
+    """A boosting head deciding with balanced-accuracy weights, fitted on a
+    training set with one rare class (4 DSCT stars of 94)."""
+    return _fit_with_a_rare_class(normalized, head="boosting", decision="balanced")
+
+
+def _fit_with_a_rare_class(normalized, **params):
     X, y, _, _ = normalized
     rare = np.flatnonzero(y == "DSCT")[4:]
     keep = np.setdiff1d(np.arange(len(y)), rare)
-    clf = DualNetClassifier(**TINY_NET, head="boosting", decision="balanced")
-    return clf.fit(X[keep], y[keep]), keep
+    return DualNetClassifier(**TINY_NET, **params).fit(X[keep], y[keep]), keep
 
 
 def test_balanced_decision_weights_come_from_out_of_fold_probabilities(
     normalized, balanced_boosting
 ):
-
     from skdualnet._decision import balanced_decision_weights
 
     X, y, X_test, _ = normalized
@@ -1004,6 +1006,7 @@ def test_balanced_decision_weights_come_from_out_of_fold_probabilities(
         clf.decision_weights_,
         balanced_decision_weights(oof, np.searchsorted(clf.classes_, y)),
     )
+    assert not np.allclose(clf.decision_weights_, 1.0)  # the rare class moved them
     # the probabilities are the head's; only the decision moves
     proba = clf.predict_proba(X_test)
     expected = clf.classes_[(proba * clf.decision_weights_).argmax(axis=1)]
@@ -1011,12 +1014,33 @@ def test_balanced_decision_weights_come_from_out_of_fold_probabilities(
     np.testing.assert_array_equal(clf.predict_all(X_test).labels, expected)
 
 
+def test_network_head_tunes_the_weights_on_in_sample_probabilities(normalized):
+    from skdualnet._decision import balanced_decision_weights
+
+    X, y, X_test, _ = normalized
+    clf, keep = _fit_with_a_rare_class(normalized, decision="balanced")
+    plain, _ = _fit_with_a_rare_class(normalized)
+    encoded = np.searchsorted(clf.classes_, y[keep])
+    np.testing.assert_array_equal(
+        clf.decision_weights_,
+        balanced_decision_weights(clf.predict_proba(X[keep]), encoded),
+    )
+    # the same network and scores as without the option
+    np.testing.assert_array_equal(
+        clf.predict_proba(X_test), plain.predict_proba(X_test)
+    )
+    np.testing.assert_array_equal(
+        clf.score_samples(X_test), plain.score_samples(X_test)
+    )
+    np.testing.assert_array_equal(plain.decision_weights_, np.ones(4))
+
+
 def test_model_without_decision_weights_predicts_the_most_probable(
-    boosting_pair, normalized
+    balanced_boosting, normalized
 ):
     # a model fitted before the option (no decision_weights_) still predicts
     _, _, X_test, _ = normalized
-    clf = copy.deepcopy(boosting_pair[1])
+    clf = copy.deepcopy(balanced_boosting[0])
     del clf.decision_weights_
     proba = clf.predict_proba(X_test)
     np.testing.assert_array_equal(
