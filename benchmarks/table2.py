@@ -354,7 +354,8 @@ def _models(has_deep, best, head="network", novelty="energy", decision="argmax")
         for label, which, key in rows
     ]
     if has_deep and novelty != "energy":
-        at = 3 if decision == "balanced" else 2
+        # after skdualnet's "RF on embedding" row
+        at = 1 + [row[1:3] for row in rows].index(("deep", "random_forest"))
         rows[at:at] = [
             (f"skdualnet {own}: {NOVELTY_NAMES[part]} alone", "deep", None, nov)
             for part, nov in (
